@@ -1,0 +1,18 @@
+const DAY = 86_400_000;
+
+/** Deadline from the category's days to close; null when the category has none. */
+export function dueAtFor(createdAt: number, daysToClose: number | null | undefined): number | null {
+  if (daysToClose == null || daysToClose <= 0) return null;
+  return createdAt + daysToClose * DAY;
+}
+
+export function isOverdue(dueAt: number | null, status: string, now: number): boolean {
+  return dueAt != null && status !== 'chiuso' && dueAt < now;
+}
+
+/** The calendar year of a moment in Italy (reports are numbered per year). */
+export function yearInRome(ms: number): number {
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', year: 'numeric' }).format(ms),
+  );
+}

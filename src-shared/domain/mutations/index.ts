@@ -1,0 +1,38 @@
+import type { MutationDef } from './framework';
+import {
+  reportAddAttachment,
+  reportAddNote,
+  reportAddReporter,
+  reportAssign,
+  reportRemoveAttachment,
+  reportRemoveReporter,
+  reportUnassign,
+} from './report-links';
+import { reportClose, reportCreate, reportReopen, reportSetStatus, reportUpdate } from './report-core';
+import { categorySave, groupSave, outcomeSave, reporterSave, userSave } from './settings';
+
+export * from './framework';
+
+/** Every mutation by name: the outbox and the sync server refer to them by these names. */
+export const MUTATIONS = {
+  'report.create': reportCreate,
+  'report.update': reportUpdate,
+  'report.setStatus': reportSetStatus,
+  'report.close': reportClose,
+  'report.reopen': reportReopen,
+  'report.assign': reportAssign,
+  'report.unassign': reportUnassign,
+  'report.addNote': reportAddNote,
+  'report.addAttachment': reportAddAttachment,
+  'report.removeAttachment': reportRemoveAttachment,
+  'report.addReporter': reportAddReporter,
+  'report.removeReporter': reportRemoveReporter,
+  'reporter.save': reporterSave,
+  'category.save': categorySave,
+  'outcome.save': outcomeSave,
+  'user.save': userSave,
+  'group.save': groupSave,
+} as const satisfies Record<string, MutationDef>;
+
+export type MutationName = keyof typeof MUTATIONS;
+export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];

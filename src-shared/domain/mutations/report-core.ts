@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { dueAtFor, yearInRome } from '../dates';
+import { fail } from '../errors';
+import { hasPermission, requireMajorEdits, requireStaff } from '../permissions';
+import { zId, zReportFields, zReportPatch, zReporterRef } from '../schemas';
+import { canTransition, STATUS_LABELS, transitionError } from '../status';
+import type { Report } from '../types';
+import { defineMutation, logEntry, type Change } from './framework';
+import { loadReport, requireNotMerged, touch } from './helpers';
+import { reporterRow } from './reporter-rows';
+
+export const reportCreate = defineMutation({
+  name: 'report.create',
+  args: z.object({
+    id: zId,
+    fields: zReportFields,
+    reporters: z.array(zReporterRef).max(50).default([]),
+  }),
+  reads: (a) => ({
+    categories: a.fields.categoryId ? [a.fields.categoryId] : [],
+    reporters: a.reporters.map((r) => r.reporterId),
+    reports: [a.id],
+  }),
+  apply(state, a, actor, env) {
+    requireStaff(actor, 'creare segnalazioni');
+    if (state.reports.has(a.id)) fail('conflict', 'Segnalazione già esistente.');
+    const category = a.fields.categoryId ? state.categories.get(a.fields.categoryId) : null;
+    if (a.fields.categoryId && !category) fail('validation', 'Categoria inesistente.');
+    if (category && !category.active) fail('validation', `La categoria «${category.name}» non è più attiva.`);
+    if ((a.fields.lat === null) !== (a.fields.lon === null)) {
+      fail('validation', 'Indica entrambe le coordinate (latitudine e longitudine) o nessuna.');
+    }
+    if (a.reporters.length > 0 && !hasPermission(actor, 'seesReporterData')) {
+      fail('forbidden', 'Non hai il permesso di gestire i dati dei segnalatori.');
+    }
+    const code = env.allocateCode(yearInRome(env.now));
+    const report: Report = {
+      id: a.id,
+      code,
+      ...a.fields,
+      status: 'nuovo',
+      outcomeId: null,
+      closingNote: null,
+      dueAt: dueAtFor(env.now, category?.daysToClose),
+      mergedInto: null,
+      createdBy: actor.id,
+      createdAt: env.now,
+      updatedBy: actor.id,
+      updatedAt: env.now,
+      closedAt: null,
+    };
+    const changes: Change[] = [{ op: 'put', table: 'reports', row: report }];
+    changes.push(logEntry(env, actor, a.id, 'created', { code, channel: a.fields.channel }));
+    const seen = new Set<string>();
+    a.reporters.forEach((ref, position) => {
+      if (seen.has(ref.reporterId)) return;
+      seen.add(ref.reporterId);
+      if ('newReporter' in ref) {
+        if (state.reporters.has(ref.reporterId)) fail('conflict', 'Segnalatore già esistente.');
+        changes.push({ op: 'put', table: 'reporters', row: reporterRow(ref.reporterId, ref.newReporter, env) });
+      } else if (!state.reporters.has(ref.reporterId)) {
+        fail('validation', 'Segnalatore non trovato in rubrica.');
+      }
+      changes.push({ op: 'put', table: 'report_reporters', row: { reportId: a.id, reporterId: ref.reporterId, position } });
+    });
+    return { changes, touchedReports: [a.id], value: { id: a.id, code } };
+  },
+});
+
+const FIELD_LABELS: Record<string, string> = {
+  title: 'Titolo',
+  description: 'Descrizione',
+  categoryId: 'Categoria',
+  address: 'Indirizzo',
+  lat: 'Latitudine',
+  lon: 'Longitudine',
+  channel: 'Canale',
+  priority: 'Priorità',
+  dueAt: 'Scadenza',
+};
+
+export const reportUpdate = defineMutation({
+  name: 'report.update',
+  args: z.object({ reportId: zId, patch: zReportPatch }),
+  reads: (a) => ({
+    reports: [a.reportId],
+    categories: a.patch.categoryId ? [a.patch.categoryId] : [],
+  }),
+  apply(state, a, actor, env) {
+    const { report } = loadReport(state, actor, a.reportId);
+    requireNotMerged(report);
+    requireStaff(actor, 'modificare i dati di una segnalazione');
+    const major = ['title', 'description', 'categoryId', 'address', 'lat', 'lon', 'channel'];
+    const diffs: { field: string; label: string; before: unknown; after: unknown }[] = [];
+    const patch: Partial<Report> = {};
+    for (const [k, v] of Object.entries(a.patch) as [keyof Report, unknown][]) {
+      if (v === undefined || report[k] === v) continue;
+      if (major.includes(k)) requireMajorEdits(actor);
+      diffs.push({ field: k, label: FIELD_LABELS[k] ?? k, before: report[k], after: v });
+      (patch as Record<string, unknown>)[k] = v;
+    }
+    if (diffs.length === 0) return { changes: [], touchedReports: [] };
+    const lat = 'lat' in patch ? patch.lat : report.lat;
+    const lon = 'lon' in patch ? patch.lon : report.lon;
+    if ((lat === null) !== (lon === null)) {
+      fail('validation', 'Indica entrambe le coordinate (latitudine e longitudine) o nessuna.');
+    }
+    if (patch.categoryId) {
+      const cat = state.categories.get(patch.categoryId);
+      if (!cat) fail('validation', 'Categoria inesistente.');
+      if (!cat!.active) fail('validation', `La categoria «${cat!.name}» non è più attiva.`);
+      // A new category brings its own deadline unless the patch sets one explicitly.
+      if (!('dueAt' in a.patch)) patch.dueAt = dueAtFor(report.createdAt, cat!.daysToClose);
+    }
+    return {
+      changes: [touch(report, actor, env, patch), logEntry(env, actor, report.id, 'updated', { changes: diffs })],
+      touchedReports: [report.id],
+    };
+  },
+});
+
+export const reportSetStatus = defineMutation({
+  name: 'report.setStatus',
+  args: z.object({ reportId: zId, status: z.literal('in_gestione') }),
+  reads: (a) => ({ reports: [a.reportId] }),
+  apply(state, a, actor, env) {
+    const { report } = loadReport(state, actor, a.reportId);
+    requireNotMerged(report);
+    if (!canTransition(report.status, a.status)) fail('invalid_transition', transitionError(report.status, a.status));
+    return {
+      changes: [
+        touch(report, actor, env, { status: a.status }),
+        logEntry(env, actor, report.id, 'status_changed', {
+          before: report.status,
+          after: a.status,
+          label: `${STATUS_LABELS[report.status]} → ${STATUS_LABELS[a.status]}`,
+        }),
+      ],
+      touchedReports: [report.id],
+    };
+  },
+});
+
+export const reportClose = defineMutation({
+  name: 'report.close',
+  args: z.object({
+    reportId: zId,
+    outcomeId: zId,
+    closingNote: z.string().trim().max(10_000).nullable().default(null),
+  }),
+  reads: (a) => ({ reports: [a.reportId], outcomes: [a.outcomeId] }),
+  apply(state, a, actor, env) {
+    const { report } = loadReport(state, actor, a.reportId);
+    requireNotMerged(report);
+    if (!canTransition(report.status, 'chiuso')) fail('invalid_transition', transitionError(report.status, 'chiuso'));
+    const outcome = state.outcomes.get(a.outcomeId);
+    if (!outcome) fail('validation', 'Per chiudere la segnalazione scegli un esito valido.');
+    if (!outcome!.active) fail('validation', `L'esito «${outcome!.label}» non è più in uso.`);
+    const closingNote = a.closingNote ? a.closingNote : null;
+    return {
+      changes: [
+        touch(report, actor, env, { status: 'chiuso', outcomeId: a.outcomeId, closingNote, closedAt: env.now }),
+        logEntry(env, actor, report.id, 'closed', {
+          before: report.status,
+          after: 'chiuso',
+          outcomeId: a.outcomeId,
+          outcomeLabel: outcome!.label,
+          closingNote,
+        }),
+      ],
+      touchedReports: [report.id],
+    };
+  },
+});
+
+export const reportReopen = defineMutation({
+  name: 'report.reopen',
+  args: z.object({ reportId: zId, reason: z.string().trim().max(2_000).nullable().default(null) }),
+  reads: (a) => ({ reports: [a.reportId] }),
+  apply(state, a, actor, env) {
+    const { report } = loadReport(state, actor, a.reportId);
+    requireNotMerged(report);
+    if (!canTransition(report.status, 'in_gestione') || report.status !== 'chiuso') {
+      fail('invalid_transition', 'Si può riaprire solo una segnalazione chiusa.');
+    }
+    return {
+      changes: [
+        touch(report, actor, env, { status: 'in_gestione', outcomeId: null, closingNote: null, closedAt: null }),
+        logEntry(env, actor, report.id, 'reopened', {
+          before: 'chiuso',
+          after: 'in_gestione',
+          previousOutcomeId: report.outcomeId,
+          previousClosingNote: report.closingNote,
+          reason: a.reason || null,
+        }),
+      ],
+      touchedReports: [report.id],
+    };
+  },
+});
