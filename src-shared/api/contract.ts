@@ -81,7 +81,14 @@ export const contract = {
       municipality: z.string(),
       demo: z.boolean(),
       maxAttachmentBytes: z.number(),
+      /** No user exists yet: the UI asks for the first administrator. */
+      needsSetup: z.boolean(),
     }),
+    { public: true },
+  ),
+  'setup.createAdmin': call(
+    z.object({ username: zUsername, fullName: z.string().trim().min(1).max(120), password: zPassword }),
+    zSessionView,
     { public: true },
   ),
   'auth.login': call(

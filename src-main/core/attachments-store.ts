@@ -1,0 +1,77 @@
+/**
+ * Attachment files live under <dataDir>/attachments/ab/cdef… named by their SHA-256:
+ * identical files are stored once, a name never reaches the file system (no path
+ * traversal whatever the citizen called the file), and sync can move them by hash.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+const THUMB_PX = 320;
+const IMAGE_MIME = /^image\/(jpeg|png|gif|webp|avif|tiff)$/;
+
+/** A file name safe to show and to offer as a download name, on Windows and macOS alike. */
+export function sanitizeFileName(name: string): string {
+  const base = name.replace(/\\/g, '/').split('/').pop() ?? '';
+  let s = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '')
+    .trim();
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s)) s = `_${s}`;
+  if (!s) s = 'allegato';
+  if (s.length > 200) {
+    const dot = s.lastIndexOf('.');
+    const ext = dot > 0 && s.length - dot <= 10 ? s.slice(dot) : '';
+    s = s.slice(0, 200 - ext.length) + ext;
+  }
+  return s;
+}
+
+export function createAttachmentStore(dataDir: string) {
+  const root = join(dataDir, 'attachments');
+  const pathOf = (sha: string, suffix = '') => join(root, sha.slice(0, 2), sha.slice(2) + suffix);
+
+  function writeAtomic(path: string, data: Uint8Array) {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  }
+
+  return {
+    root,
+    /** Stores the bytes (once per content) and a thumbnail for images. */
+    async put(data: Uint8Array, mime: string): Promise<{ sha256: string; hasThumb: boolean }> {
+      const sha256 = createHash('sha256').update(data).digest('hex');
+      const path = pathOf(sha256);
+      if (!existsSync(path)) writeAtomic(path, data);
+      let hasThumb = existsSync(pathOf(sha256, '.thumb.webp'));
+      if (!hasThumb && IMAGE_MIME.test(mime)) {
+        try {
+          const sharp = (await import('sharp')).default;
+          const thumb = await sharp(data, { limitInputPixels: 100_000_000 })
+            .rotate()
+            .resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true })
+            .webp({ quality: 75 })
+            .toBuffer();
+          writeAtomic(pathOf(sha256, '.thumb.webp'), thumb);
+          hasThumb = true;
+        } catch {
+          // Not a decodable image (or a broken one): the file is kept, without a preview.
+          hasThumb = false;
+        }
+      }
+      return { sha256, hasThumb };
+    },
+    read(sha256: string, thumb = false): Buffer {
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('hash non valido');
+      return readFileSync(pathOf(sha256, thumb ? '.thumb.webp' : ''));
+    },
+    has: (sha256: string) => existsSync(pathOf(sha256)),
+  };
+}
+
+export type AttachmentStore = ReturnType<typeof createAttachmentStore>;

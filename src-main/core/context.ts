@@ -1,0 +1,29 @@
+import type { Actor, User } from '../../src-shared/domain';
+import type { Sqlite } from '../db/migrate';
+import type { AttachmentStore } from './attachments-store';
+import type { Store } from './store';
+
+/** What every handler may use. Built once per core. */
+export interface CoreServices {
+  db: Sqlite;
+  store: Store;
+  files: AttachmentStore;
+  clock: () => number;
+  newId: () => string;
+  maxAttachmentBytes: number;
+  municipality: () => string;
+  demo: () => boolean;
+  version: string;
+}
+
+/** Per call: the services plus who is calling (null for public calls). */
+export interface CallContext extends CoreServices {
+  user: User | null;
+  actor: Actor | null;
+  sessionToken: string | null;
+}
+
+export interface AuthedContext extends CallContext {
+  user: User;
+  actor: Actor;
+}

@@ -1,0 +1,109 @@
+/**
+ * Builds the core: database, store, services, router. Tests, the browser host, the
+ * CLI and the Electron shell all call this one function.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventName } from '../../src-shared/api';
+import { createUuidV7, DomainError } from '../../src-shared/domain';
+import { migrateDatabase, openDatabase } from '../db/migrate';
+import { getMeta } from '../db/repos/settings-read';
+import { DEFAULT_MAX_ATTACHMENT_BYTES, createAttachmentStore } from './attachments-store';
+import { actorOf, createAuthService } from './auth-service';
+import type { CoreServices } from './context';
+import type { Core, CoreOptions, Listener } from './core-types';
+import { loadDemo } from './demo/load-demo';
+import type { Handlers } from './handler-types';
+import { reportHandlers } from './handlers-reports';
+import { appInfo, settingsHandlers, userView } from './handlers-settings';
+import { createRouter } from './router';
+import { createStore } from './store';
+
+export const DB_FILE = 'sportello.db';
+
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export interface CoreInternals extends Core {
+  services: CoreServices;
+}
+
+export async function createCore(options: CoreOptions): Promise<CoreInternals> {
+  const clock = options.clock ?? Date.now;
+  const newId = options.newId ?? createUuidV7(clock);
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = openDatabase(join(options.dataDir, DB_FILE));
+  migrateDatabase(db);
+  const store = createStore({ db, clock, newId });
+  const auth = createAuthService(db, clock);
+  const services: CoreServices = {
+    db,
+    store,
+    files: createAttachmentStore(options.dataDir),
+    clock,
+    newId,
+    maxAttachmentBytes: options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
+    municipality: () => getMeta(db, 'municipality') ?? 'Comune',
+    demo: () => getMeta(db, 'demo') === '1',
+    version: appVersion(),
+  };
+
+  const userCount = () => (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  if (options.demo && userCount() === 0) await loadDemo(services, auth);
+
+  const settings = settingsHandlers(auth);
+  const handlers: Handlers = {
+    ...reportHandlers,
+    ...settings,
+    'app.info': (ctx) => appInfo(ctx, userCount() === 0),
+    'setup.createAdmin': async (ctx, { username, fullName, password }) => {
+      if (userCount() > 0) throw new DomainError('forbidden', 'L’amministratore è già stato creato.');
+      const id = newId();
+      const all = { canReply: true, majorEdits: true, seesReporterData: true, statistics: true, export: true };
+      // The first administrator creates itself: there is nobody else to act.
+      store.mutate(
+        'user.save',
+        { id, username, fullName, email: null, role: 'amministratore', permissions: all, active: true },
+        { id, role: 'amministratore', permissions: all, groupIds: [] },
+      );
+      await auth.setPassword(id, password);
+      const s = await auth.login(username, password);
+      return { token: s.token, expiresAt: s.expiresAt, user: userView(s.user, actorOf(db, s.user).groupIds) };
+    },
+  };
+
+  const call = createRouter(services, auth, handlers, {
+    validateOutput: options.validateOutput,
+    onError: (name, err) => console.error(`[core] ${name} failed:`, err),
+  });
+
+  const listeners = new Map<EventName, Set<Listener<EventName>>>();
+  store.onChange((p) => {
+    for (const l of listeners.get('data.changed') ?? []) l(p);
+  });
+
+  return {
+    dataDir: options.dataDir,
+    services,
+    call,
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener<EventName>);
+      return () => set.delete(listener as Listener<EventName>);
+    },
+    close() {
+      try {
+        db.pragma('optimize');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

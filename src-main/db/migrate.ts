@@ -1,0 +1,45 @@
+/**
+ * Applies drizzle/ migrations at start-up. Uses drizzle's own migrator so the journal
+ * (__drizzle_migrations) stays compatible with drizzle-kit.
+ */
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema';
+
+export type Sqlite = Database.Database;
+
+/** drizzle/ next to the app: repo root in development, resources in a packaged app. */
+export function migrationsFolder(): string {
+  const candidates = [
+    process.env.SPORTELLO_MIGRATIONS,
+    resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle'),
+    resolve(process.cwd(), 'drizzle'),
+    // Packaged Electron app: electron-builder copies drizzle/ to resources/.
+    (process as unknown as { resourcesPath?: string }).resourcesPath
+      ? join((process as unknown as { resourcesPath: string }).resourcesPath, 'drizzle')
+      : undefined,
+  ];
+  for (const c of candidates) if (c && existsSync(join(c, 'meta', '_journal.json'))) return c;
+  throw new Error('Cartella delle migrazioni (drizzle/) non trovata.');
+}
+
+export function openDatabase(file: string): Sqlite {
+  const db = new Database(file);
+  // WAL: readers never block the writer. synchronous=FULL fsyncs the WAL at every
+  // commit: a report the clerk saw saved survives a power cut.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = OFF');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+export function migrateDatabase(db: Sqlite, folder = migrationsFolder()): void {
+  migrate(drizzle(db, { schema }), { migrationsFolder: folder });
+}

@@ -1,0 +1,192 @@
+/**
+ * Persists the changes a mutation returned. Called only by the store, inside the
+ * mutation's transaction. Domain rows carry report UUIDs; here they become report_seq.
+ */
+import type { Change } from '../../../src-shared/domain';
+import { DomainError } from '../../../src-shared/domain';
+import type { Sqlite } from '../migrate';
+import { reportSeq } from './entities';
+import { stmt } from './stmt';
+
+const b = (v: boolean) => (v ? 1 : 0);
+
+function seqOf(db: Sqlite, reportId: string): number {
+  const seq = reportSeq(db, reportId);
+  if (seq === undefined) throw new DomainError('not_found', 'Segnalazione non trovata.');
+  return seq;
+}
+
+export function applyChange(db: Sqlite, c: Change): void {
+  switch (c.table) {
+    case 'reports': {
+      const r = c.row;
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM reports WHERE id = ?').run(r.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT INTO reports (id, code, title, description, category_id, address, lat, lon, channel, status,
+           outcome_id, closing_note, priority, due_at, merged_into, created_by, created_at, updated_by, updated_at, closed_at)
+         VALUES (@id, @code, @title, @description, @categoryId, @address, @lat, @lon, @channel, @status,
+           @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)
+         ON CONFLICT (id) DO UPDATE SET code = excluded.code, title = excluded.title, description = excluded.description,
+           category_id = excluded.category_id, address = excluded.address, lat = excluded.lat, lon = excluded.lon,
+           channel = excluded.channel, status = excluded.status, outcome_id = excluded.outcome_id,
+           closing_note = excluded.closing_note, priority = excluded.priority, due_at = excluded.due_at,
+           merged_into = excluded.merged_into, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+           closed_at = excluded.closed_at`,
+      ).run(r);
+      return;
+    }
+    case 'report_assignments': {
+      const r = c.row;
+      const seq = seqOf(db, r.reportId);
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM report_assignments WHERE report_seq = ? AND kind = ? AND assignee_id = ?').run(
+          seq,
+          r.kind,
+          r.assigneeId,
+        );
+        return;
+      }
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO report_assignments (report_seq, kind, assignee_id, assigned_at, assigned_by)
+         VALUES (?, ?, ?, ?, ?)`,
+      ).run(seq, r.kind, r.assigneeId, r.assignedAt, r.assignedBy);
+      return;
+    }
+    case 'report_reporters': {
+      const r = c.row;
+      const seq = seqOf(db, r.reportId);
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM report_reporters WHERE report_seq = ? AND reporter_id = ?').run(seq, r.reporterId);
+        return;
+      }
+      stmt(db, 'INSERT OR REPLACE INTO report_reporters (report_seq, reporter_id, position) VALUES (?, ?, ?)').run(
+        seq,
+        r.reporterId,
+        r.position,
+      );
+      return;
+    }
+    case 'reporters': {
+      const r = c.row;
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM reporters WHERE id = ?').run(r.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO reporters (id, nome, cognome, email, telefono, codice_fiscale, indirizzo, created_at, updated_at)
+         VALUES (@id, @nome, @cognome, @email, @telefono, @codiceFiscale, @indirizzo, @createdAt, @updatedAt)`,
+      ).run(r);
+      return;
+    }
+    case 'attachments': {
+      const r = c.row;
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM attachments WHERE id = ?').run(r.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO attachments (id, report_seq, sha256, file_name, mime, size, has_thumb, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.id, seqOf(db, r.reportId), r.sha256, r.fileName, r.mime, r.size, b(r.hasThumb), r.createdBy, r.createdAt);
+      return;
+    }
+    case 'log_entries': {
+      const r = c.row;
+      const seq = seqOf(db, r.reportId);
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM log_entries WHERE report_seq = ? AND id = ?').run(seq, r.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO log_entries (report_seq, id, at, actor_id, kind, action, data, text, mentions)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        seq,
+        r.id,
+        r.at,
+        r.actorId,
+        r.kind,
+        r.action,
+        r.data ? JSON.stringify(r.data) : null,
+        r.text,
+        r.mentions.length ? JSON.stringify(r.mentions) : null,
+      );
+      return;
+    }
+    case 'categories': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM categories WHERE id = ?').run(r.id);
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO categories (id, parent_id, name, active, days_to_close, sort_order, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.id, r.parentId, r.name, b(r.active), r.daysToClose, r.sortOrder, r.updatedAt);
+      return;
+    }
+    case 'outcomes': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM outcomes WHERE id = ?').run(r.id);
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO outcomes (id, label, kind, active, sort_order, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(r.id, r.label, r.kind, b(r.active), r.sortOrder, r.updatedAt);
+      return;
+    }
+    case 'users': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM users WHERE id = ?').run(r.id);
+      const p = r.permissions;
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO users (id, username, full_name, email, role, can_reply, major_edits, sees_reporter_data,
+           statistics, export, active, notify_by_email, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.username,
+        r.fullName,
+        r.email,
+        r.role,
+        b(p.canReply),
+        b(p.majorEdits),
+        b(p.seesReporterData),
+        b(p.statistics),
+        b(p.export),
+        b(r.active),
+        b(r.notifyByEmail),
+        r.createdAt,
+        r.updatedAt,
+      );
+      return;
+    }
+    case 'groups': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM groups WHERE id = ?').run(r.id);
+      stmt(db, 'INSERT OR REPLACE INTO groups (id, name, description, active, updated_at) VALUES (?, ?, ?, ?, ?)').run(
+        r.id,
+        r.name,
+        r.description,
+        b(r.active),
+        r.updatedAt,
+      );
+      return;
+    }
+    case 'group_members': {
+      const r = c.row;
+      if (c.op === 'delete') {
+        stmt(db, 'DELETE FROM group_members WHERE group_id = ? AND user_id = ?').run(r.groupId, r.userId);
+        return;
+      }
+      stmt(db, 'INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)').run(r.groupId, r.userId);
+      return;
+    }
+  }
+}
