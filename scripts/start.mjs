@@ -62,14 +62,24 @@ function run(command, args, options = {}) {
   });
 }
 
-const RENDERER_SOURCES = ['src-renderer', 'src-shared', 'index.html', 'vite.config.ts', 'svelte.config.js', 'package.json'];
+const RENDERER_SOURCES = [
+  'src-renderer',
+  'src-shared',
+  'index.html',
+  'vite.config.ts',
+  'svelte.config.js',
+  'package.json',
+];
 const MAIN_SOURCES = ['src-main', 'src-shared', 'package.json'];
 
 async function buildRendererIfStale() {
   const output = path.join(repoRoot, 'dist/renderer/index.html');
   if (!isStale([output], RENDERER_SOURCES)) return;
   console.log('Compilo l\u2019interfaccia (vite build)\u2026');
-  const code = await run(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js'), 'build']);
+  const code = await run(process.execPath, [
+    path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js'),
+    'build',
+  ]);
   if (code !== 0) throw new Error('La compilazione dell\u2019interfaccia non è riuscita (vite build).');
 }
 
@@ -124,7 +134,11 @@ async function main() {
       );
     }
     const cli = path.join(repoRoot, 'bin/sportello.mjs');
-    return runForwardingSignals(process.execPath, [cli, 'serve', '--demo', '--data-dir', dataDir, ...rest], env);
+    return runForwardingSignals(
+      process.execPath,
+      [cli, 'serve', '--demo', '--data-dir', dataDir, ...rest],
+      env,
+    );
   }
 
   await buildMainIfStale();

@@ -88,7 +88,10 @@ function registerIpc(): void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, name: unknown, input: unknown, sessionToken: unknown) => {
     if (!isTrustedSender(event)) throw new Error('Richiesta rifiutata: origine non autorizzata.');
     if (core === null) {
-      return { ok: false, error: { code: 'unavailable', message: "L'applicazione si sta avviando o chiudendo." } };
+      return {
+        ok: false,
+        error: { code: 'unavailable', message: "L'applicazione si sta avviando o chiudendo." },
+      };
     }
     if (typeof name !== 'string') {
       return { ok: false, error: { code: 'bad_request', message: 'Nome della chiamata non valido.' } };
@@ -123,7 +126,8 @@ function createWindow(): BrowserWindow {
     title: 'Sportello',
     show: false,
     backgroundColor: '#f6f7f9',
-    icon: process.platform === 'linux' ? path.join(app.getAppPath(), 'resources/icons/icon-512.png') : undefined,
+    icon:
+      process.platform === 'linux' ? path.join(app.getAppPath(), 'resources/icons/icon-512.png') : undefined,
     webPreferences: {
       preload: path.join(__dirname, 'preload.cjs'),
       contextIsolation: true,

@@ -68,7 +68,10 @@ describe('resolveAppRequest', () => {
 
   it('clamps literal dot segments at the root (the URL parser normalises them)', () => {
     for (const url of ['app://sportello/../../etc/passwd', 'app://sportello/%2e%2e/%2e%2e/etc/passwd']) {
-      expect(resolveAppRequest(root, url)).toEqual({ kind: 'file', filePath: path.join(root, 'etc', 'passwd') });
+      expect(resolveAppRequest(root, url)).toEqual({
+        kind: 'file',
+        filePath: path.join(root, 'etc', 'passwd'),
+      });
     }
   });
 

@@ -62,10 +62,7 @@ export function isAllowedExternalUrl(raw: string): boolean {
   return url.hostname !== '' && url.username === '' && url.password === '';
 }
 
-export type AppRequest =
-  | { kind: 'file'; filePath: string }
-  | { kind: 'forbidden' }
-  | { kind: 'not-found' };
+export type AppRequest = { kind: 'file'; filePath: string } | { kind: 'forbidden' } | { kind: 'not-found' };
 
 /**
  * Maps an app:// request to a file inside `rootDir` (dist/renderer). Returns forbidden
