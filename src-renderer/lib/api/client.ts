@@ -1,0 +1,54 @@
+import type { ApiEvents, ApiResult, CallInput, CallName, CallOutput, EventName } from '../../../src-shared/api';
+import type { Transport } from './transport';
+import { electronTransport } from './transport-electron';
+import { httpTransport, takeHostSecret } from './transport-http';
+
+const SESSION_KEY = 'sportello.session';
+
+type UnauthHandler = () => void;
+
+/**
+ * The typed client over whichever transport this window has. Holds the session token
+ * (per tab, in sessionStorage) and reports 'unauthenticated' answers so the app can go
+ * back to the login screen.
+ */
+export class ApiClient {
+  private session: string | null = sessionStorage.getItem(SESSION_KEY);
+  private onUnauth: UnauthHandler | null = null;
+
+  constructor(private readonly transport: Transport) {}
+
+  get hasSession(): boolean {
+    return this.session !== null;
+  }
+
+  setSession(token: string | null): void {
+    this.session = token;
+    if (token) sessionStorage.setItem(SESSION_KEY, token);
+    else sessionStorage.removeItem(SESSION_KEY);
+  }
+
+  onUnauthenticated(handler: UnauthHandler): void {
+    this.onUnauth = handler;
+  }
+
+  async invoke<N extends CallName>(name: N, input: CallInput<N>): Promise<ApiResult<CallOutput<N>>> {
+    const res = (await this.transport.invoke(name, input, this.session)) as ApiResult<CallOutput<N>>;
+    if (!res.ok && res.error.code === 'unauthenticated' && name !== 'auth.login') {
+      this.setSession(null);
+      this.onUnauth?.();
+    }
+    return res;
+  }
+
+  on<E extends EventName>(event: E, cb: (payload: ApiEvents[E]) => void): () => void {
+    return this.transport.on(event, (p) => cb(p as ApiEvents[E]));
+  }
+}
+
+function pickTransport(): Transport {
+  if (typeof window !== 'undefined' && window.api) return electronTransport(window.api);
+  return httpTransport(takeHostSecret());
+}
+
+export const api = new ApiClient(pickTransport());

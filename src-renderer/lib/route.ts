@@ -1,0 +1,44 @@
+/** Hash routes: pure parsing so it can be tested without a window. */
+export type Route =
+  | { name: 'dashboard' }
+  | { name: 'list' }
+  | { name: 'new' }
+  | { name: 'detail'; id: string }
+  | { name: 'settings'; tab: SettingsTab }
+  | { name: 'notFound' };
+
+export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi'] as const;
+export type SettingsTab = (typeof SETTINGS_TABS)[number];
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/\?.*$/, '');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0 || parts[0] === 'cruscotto') return { name: 'dashboard' };
+  if (parts[0] === 'segnalazioni') {
+    if (parts.length === 1) return { name: 'list' };
+    if (parts[1] === 'nuova') return { name: 'new' };
+    return { name: 'detail', id: parts[1]! };
+  }
+  if (parts[0] === 'impostazioni') {
+    const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as SettingsTab) : 'categorie';
+    return { name: 'settings', tab };
+  }
+  return { name: 'notFound' };
+}
+
+export function routeHref(r: Route): string {
+  switch (r.name) {
+    case 'dashboard':
+      return '#/cruscotto';
+    case 'list':
+      return '#/segnalazioni';
+    case 'new':
+      return '#/segnalazioni/nuova';
+    case 'detail':
+      return `#/segnalazioni/${encodeURIComponent(r.id)}`;
+    case 'settings':
+      return `#/impostazioni/${r.tab}`;
+    default:
+      return '#/cruscotto';
+  }
+}

@@ -1,0 +1,46 @@
+import type { CallOutput, UserView } from '../../../src-shared/api';
+import { api } from '../api/client';
+
+type AppInfo = CallOutput<'app.info'>;
+
+/** Who is logged in and what this installation is. */
+class Session {
+  user = $state<UserView | null>(null);
+  info = $state<AppInfo | null>(null);
+  /** True until the first auth.me answer (or its absence) is known. */
+  checking = $state(true);
+  isAdmin = $derived(this.user?.role === 'amministratore');
+
+  constructor() {
+    api.onUnauthenticated(() => {
+      this.user = null;
+    });
+  }
+
+  async init(): Promise<void> {
+    const info = await api.invoke('app.info', {});
+    if (info.ok) this.info = info.value;
+    if (api.hasSession) {
+      const me = await api.invoke('auth.me', {});
+      if (me.ok) this.user = me.value;
+    }
+    this.checking = false;
+  }
+
+  async login(username: string, password: string) {
+    const res = await api.invoke('auth.login', { username, password });
+    if (res.ok) {
+      api.setSession(res.value.token);
+      this.user = res.value.user;
+    }
+    return res;
+  }
+
+  async logout(): Promise<void> {
+    await api.invoke('auth.logout', {});
+    api.setSession(null);
+    this.user = null;
+  }
+}
+
+export const session = new Session();
