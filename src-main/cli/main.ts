@@ -1,0 +1,77 @@
+/**
+ * `sportello` command line: the browser host, data generation, benchmarks and account
+ * administration. Every command builds the same core as the desktop app.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { defaultDataDir } from '../core/paths';
+
+const HELP = `Sportello — gestione delle segnalazioni dei cittadini
+
+Uso: sportello <comando> [opzioni]
+
+Comandi:
+  serve                 Avvia l'app nel browser (solo 127.0.0.1) e stampa l'indirizzo da aprire
+      --data-dir DIR      cartella dei dati (predefinita: ${defaultDataDir()})
+      --port N            porta (predefinita: una libera)
+      --demo              al primo avvio carica il Comune dimostrativo
+  seed                  Genera una replica realistica per i benchmark
+      --reports N         numero di segnalazioni (predefinito 10000)
+      --data-dir DIR      cartella di destinazione
+  bench [suite]         Misura le prestazioni (suite: local; --reports N, predefinito 1000000)
+  user add              Crea un utente
+      --username U --name "Nome Cognome" [--role amministratore|operatore|fornitore]
+      [--email E] [--password P]   (senza --password ne genera una temporanea)
+  reset-password        Imposta una nuova password e chiude le sessioni aperte
+      --username U [--password P]
+  --help                Questo aiuto
+
+Variabili d'ambiente: SPORTELLO_DATA_DIR (cartella dei dati).
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await (await import('./serve')).serve(rest);
+      case 'seed': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { reports: { type: 'string', default: '10000' }, 'data-dir': { type: 'string' }, seed: { type: 'string' } },
+        });
+        const reports = Number(values.reports);
+        if (!Number.isInteger(reports) || reports < 1) throw new UsageError('--reports vuole un numero intero positivo.');
+        const { runSeed } = await import('../seed/cli');
+        await runSeed({
+          reports,
+          dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+          seed: values.seed ? Number(values.seed) : undefined,
+        });
+        return 0;
+      }
+      case 'bench':
+        return await (await import('../bench/cli')).runBench(rest);
+      case 'user':
+        if (rest[0] !== 'add') throw new UsageError('Sottocomando sconosciuto: usa «sportello user add».');
+        return await (await import('./accounts')).userAdd(rest.slice(1));
+      case 'reset-password':
+        return await (await import('./accounts')).resetPassword(rest);
+      default:
+        throw new UsageError(`Comando sconosciuto: ${cmd}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
+      return 2;
+    }
+    process.stderr.write(`Errore: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+export class UsageError extends Error {}
