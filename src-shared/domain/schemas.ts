@@ -77,10 +77,11 @@ export const zReporterInput = z
 export type ReporterInput = z.output<typeof zReporterInput>;
 
 /** A reporter on a new report: either one from the rubrica or a new entry. */
-export const zReporterRef = z.union([
-  z.object({ reporterId: zId }),
-  z.object({ newReporter: zReporterInput, reporterId: zId }),
-]);
+export const zReporterRef = z.object({
+  reporterId: zId,
+  /** Present when the reporter is new: it enters the rubrica under reporterId. */
+  newReporter: zReporterInput.optional(),
+});
 
 export const zReportFields = z.object({
   title: zTitle,

@@ -55,7 +55,7 @@ export const reportCreate = defineMutation({
     a.reporters.forEach((ref, position) => {
       if (seen.has(ref.reporterId)) return;
       seen.add(ref.reporterId);
-      if ('newReporter' in ref) {
+      if (ref.newReporter) {
         if (state.reporters.has(ref.reporterId)) fail('conflict', 'Segnalatore già esistente.');
         changes.push({ op: 'put', table: 'reporters', row: reporterRow(ref.reporterId, ref.newReporter, env) });
       } else if (!state.reporters.has(ref.reporterId)) {

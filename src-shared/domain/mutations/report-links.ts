@@ -158,7 +158,7 @@ export const reportAddReporter = defineMutation({
     requireReporterData(actor);
     const changes: Change[] = [];
     const ref = a.reporter;
-    if ('newReporter' in ref) {
+    if (ref.newReporter) {
       if (state.reporters.has(ref.reporterId)) fail('conflict', 'Segnalatore già esistente.');
       changes.push({ op: 'put', table: 'reporters', row: reporterRow(ref.reporterId, ref.newReporter, env) });
     } else if (!state.reporters.has(ref.reporterId)) {
