@@ -45,6 +45,9 @@ protocol.registerSchemesAsPrivileged([
   },
 ]);
 app.enableSandbox();
+// Same folder in development (package name "sportello") and once packaged (productName
+// "Sportello"), and the one the CLI administers (src-main/core/paths.ts).
+app.setPath('userData', path.join(app.getPath('appData'), 'Sportello'));
 
 function rendererRoot(): string {
   // Repo root in development, app.asar in a packaged app: same layout in both.
