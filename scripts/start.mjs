@@ -99,19 +99,29 @@ function electronBinary() {
   }
 }
 
-/** Runs a child with stdio inherited, forwards Ctrl+C / SIGTERM, resolves its exit code. */
+/**
+ * Runs a child with stdio inherited and resolves its exit code. Signals reach it exactly
+ * once: on POSIX the child gets its own process group, so a terminal's Ctrl+C reaches only
+ * this script, which forwards it (a second SIGINT would cut short the child's orderly
+ * close of the database). On Windows the console already delivers Ctrl+C to every process
+ * attached to it, so only SIGTERM is forwarded.
+ */
 function runForwardingSignals(command, args, env) {
-  const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env });
+  const posix = process.platform !== 'win32';
+  const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env, detached: posix });
+  const signals = posix ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : ['SIGTERM'];
   const forward = (signal) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
+  for (const signal of signals) process.on(signal, forward);
+  if (!posix) process.on('SIGINT', () => {}); // stay alive to report the child's exit code
+  const killOnExit = () => forward('SIGTERM');
+  process.on('exit', killOnExit);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
+      for (const s of signals) process.off(s, forward);
+      process.off('exit', killOnExit);
       resolve(signal ? (signal === 'SIGINT' ? 130 : 1) : (code ?? 1));
     });
   });
