@@ -36,6 +36,17 @@ class Session {
     return res;
   }
 
+  /** First start: no user exists yet, the first administrator is created here. */
+  async createAdmin(username: string, fullName: string, password: string) {
+    const res = await api.invoke('setup.createAdmin', { username, fullName, password });
+    if (res.ok) {
+      api.setSession(res.value.token);
+      this.user = res.value.user;
+      if (this.info) this.info = { ...this.info, needsSetup: false };
+    }
+    return res;
+  }
+
   async logout(): Promise<void> {
     await api.invoke('auth.logout', {});
     api.setSession(null);
