@@ -40,7 +40,9 @@ describe('desk workflow', () => {
 
     await page.getByRole('link', { name: 'Nuova segnalazione' }).click();
     await page.getByLabel('Titolo').fill('Tombino divelto in piazza della Libertà');
-    await page.getByLabel('Descrizione').fill('Il tombino è uscito dalla sede: pericolo per le biciclette, città in ansia.');
+    await page
+      .getByLabel('Descrizione')
+      .fill('Il tombino è uscito dalla sede: pericolo per le biciclette, città in ansia.');
     await page.getByLabel('Categoria', { exact: true }).selectOption({ label: 'Strada' });
     await page.getByLabel('Sottocategoria').selectOption({ label: 'Buca' });
     await page.getByLabel('Indirizzo', { exact: true }).fill('Piazza della Libertà 3, Bergamo');
@@ -66,10 +68,14 @@ describe('desk workflow', () => {
       await page.getByLabel('Cerca segnalazioni').fill(q);
       // Exactly one row: the new report (the list settles after the debounce).
       await expect
-        .poll(async () => (await page.getByTestId('report-row').allTextContents()).map((t) => t.match(/\d{4}-\d{6}/)?.[0]), {
-          timeout: 10_000,
-          message: q,
-        })
+        .poll(
+          async () =>
+            (await page.getByTestId('report-row').allTextContents()).map((t) => t.match(/\d{4}-\d{6}/)?.[0]),
+          {
+            timeout: 10_000,
+            message: q,
+          },
+        )
         .toEqual([code]);
     }
     await page.close();
@@ -81,7 +87,16 @@ describe('desk workflow', () => {
 
     // Ctrl+K focuses "Vai al codice".
     await page.keyboard.press('Control+k');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? '')).toMatch(/Vai al codice/);
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            document.activeElement?.getAttribute('aria-label') ??
+            (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ??
+            '',
+        ),
+      )
+      .toMatch(/Vai al codice/);
     await page.keyboard.type(code.replace(/-0+/, '-'));
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('report-code').textContent()).toContain(code);
@@ -91,18 +106,23 @@ describe('desk workflow', () => {
 
     await page.getByLabel('Assegna a').selectOption({ label: 'Lucia Verdi' });
     await page.getByRole('button', { name: 'Assegna', exact: true }).click();
-    await expect.poll(() => page.getByTestId('log-entry').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/Lucia Verdi/)]),
-    );
+    await expect
+      .poll(() => page.getByTestId('log-entry').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/Lucia Verdi/)]));
 
     const note = page.getByLabel('Nota interna');
     await note.click();
     await note.pressSequentially('Sopralluogo domattina @luc');
-    await page.getByRole('option', { name: /Lucia Verdi/ }).first().waitFor();
+    await page
+      .getByRole('option', { name: /Lucia Verdi/ })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
     await expect.poll(() => note.inputValue()).toMatch(/@lucia\.verdi/);
     await page.getByRole('button', { name: 'Aggiungi nota' }).click();
-    await expect.poll(async () => (await page.getByTestId('log-entry').allTextContents()).join('|')).toMatch(/Sopralluogo domattina @lucia\.verdi/);
+    await expect
+      .poll(async () => (await page.getByTestId('log-entry').allTextContents()).join('|'))
+      .toMatch(/Sopralluogo domattina @lucia\.verdi/);
 
     await page.getByRole('button', { name: 'Chiudi', exact: true }).click();
     await page.getByLabel('Esito').selectOption({ label: 'Positivo' });
@@ -116,11 +136,22 @@ describe('desk workflow', () => {
     await expect.poll(() => page.getByTestId('report-status').textContent()).toMatch(/In gestione/);
 
     // The whole story is in the Registro, with the mention stored as a mention.
-    const d = await w.core.services.db
-      .prepare("SELECT l.action, l.mentions FROM log_entries l JOIN reports r ON r.seq = l.report_seq WHERE r.code = ? ORDER BY l.id")
-      .all(code) as { action: string; mentions: string | null }[];
-    expect(d.map((x) => x.action)).toEqual(['created', 'status_changed', 'assigned', 'note', 'closed', 'reopened']);
-    const lucia = w.core.services.db.prepare("SELECT id FROM users WHERE username = 'lucia.verdi'").get() as { id: string };
+    const d = (await w.core.services.db
+      .prepare(
+        'SELECT l.action, l.mentions FROM log_entries l JOIN reports r ON r.seq = l.report_seq WHERE r.code = ? ORDER BY l.id',
+      )
+      .all(code)) as { action: string; mentions: string | null }[];
+    expect(d.map((x) => x.action)).toEqual([
+      'created',
+      'status_changed',
+      'assigned',
+      'note',
+      'closed',
+      'reopened',
+    ]);
+    const lucia = w.core.services.db.prepare("SELECT id FROM users WHERE username = 'lucia.verdi'").get() as {
+      id: string;
+    };
     expect(JSON.parse(d[3]!.mentions!)).toEqual([lucia.id]);
     await page.close();
   });
@@ -133,20 +164,32 @@ describe('desk workflow', () => {
     // Show every status, then compare with what the database says is assigned to it.
     for (const s of ['Nuovo', 'In gestione', 'Chiuso']) await page.getByLabel(s, { exact: true }).check();
     const db = w.core.services.db;
-    const supplier = db.prepare("SELECT id FROM users WHERE username = 'ditta.asfalti'").get() as { id: string };
-    const expected = (db
-      .prepare(
-        `SELECT DISTINCT r.code FROM reports r JOIN report_assignments a ON a.report_seq = r.seq
+    const supplier = db.prepare("SELECT id FROM users WHERE username = 'ditta.asfalti'").get() as {
+      id: string;
+    };
+    const expected = (
+      db
+        .prepare(
+          `SELECT DISTINCT r.code FROM reports r JOIN report_assignments a ON a.report_seq = r.seq
          WHERE (a.kind = 'user' AND a.assignee_id = ?) OR (a.kind = 'group' AND a.assignee_id IN (SELECT group_id FROM group_members WHERE user_id = ?))`,
-      )
-      .all(supplier.id, supplier.id) as { code: string }[]).map((r) => r.code).sort();
+        )
+        .all(supplier.id, supplier.id) as { code: string }[]
+    )
+      .map((r) => r.code)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(40);
     await expect
-      .poll(async () => {
-        const texts = await page.getByTestId('report-row').allTextContents();
-        return texts.map((t) => t.match(/\d{4}-\d{6}/)?.[0]).filter(Boolean).sort();
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          const texts = await page.getByTestId('report-row').allTextContents();
+          return texts
+            .map((t) => t.match(/\d{4}-\d{6}/)?.[0])
+            .filter(Boolean)
+            .sort();
+        },
+        { timeout: 10_000 },
+      )
       .toEqual(expected);
     // The clerk's new report is not among them, and its code does not open.
     await page.keyboard.press('Control+k');

@@ -48,7 +48,11 @@ export async function startWorld(): Promise<E2EWorld> {
     browser,
     dir,
     async newPage() {
-      const ctx = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1400, height: 900 } });
+      const ctx = await browser.newContext({
+        locale: 'it-IT',
+        timezoneId: 'Europe/Rome',
+        viewport: { width: 1400, height: 900 },
+      });
       const page = await ctx.newPage();
       page.on('pageerror', (e) => console.error('[page error]', e.message));
       await page.goto(host.url);

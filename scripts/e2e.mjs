@@ -16,7 +16,8 @@ function newest(dir) {
 const built = 'dist/renderer/index.html';
 const stale =
   !existsSync(built) ||
-  statSync(built).mtimeMs < Math.max(newest('src-renderer'), newest('src-shared'), statSync('index.html').mtimeMs);
+  statSync(built).mtimeMs <
+    Math.max(newest('src-renderer'), newest('src-shared'), statSync('index.html').mtimeMs);
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -42,10 +42,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'seed': {
         const { values } = parseArgs({
           args: rest,
-          options: { reports: { type: 'string', default: '10000' }, 'data-dir': { type: 'string' }, seed: { type: 'string' } },
+          options: {
+            reports: { type: 'string', default: '10000' },
+            'data-dir': { type: 'string' },
+            seed: { type: 'string' },
+          },
         });
         const reports = Number(values.reports);
-        if (!Number.isInteger(reports) || reports < 1) throw new UsageError('--reports vuole un numero intero positivo.');
+        if (!Number.isInteger(reports) || reports < 1)
+          throw new UsageError('--reports vuole un numero intero positivo.');
         const { runSeed } = await import('../seed/cli');
         await runSeed({
           reports,

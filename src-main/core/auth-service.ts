@@ -38,13 +38,17 @@ export function createAuthService(db: Sqlite, clock: () => number) {
       const f = failures.get(username);
       if (f && f.until > now) {
         const min = Math.ceil((f.until - now) / 60_000);
-        throw new DomainError('forbidden', `Troppi tentativi falliti: riprova tra ${min} minut${min === 1 ? 'o' : 'i'}.`);
+        throw new DomainError(
+          'forbidden',
+          `Troppi tentativi falliti: riprova tra ${min} minut${min === 1 ? 'o' : 'i'}.`,
+        );
       }
       const user = getUserByUsername(db, username);
       const stored = user ? getPasswordHash(db, user.id) : undefined;
       const ok = stored
         ? await verifyPassword(password, stored)
-        : (await verifyPassword(password, await (dummyHash ??= hashPassword('dummy-' + Math.random()))), false);
+        : (await verifyPassword(password, await (dummyHash ??= hashPassword('dummy-' + Math.random()))),
+          false);
       if (!user || !ok || !user.active) {
         const next = { count: (f?.count ?? 0) + 1, until: 0 };
         if (next.count >= MAX_FAILURES) next.until = now + LOCK_MS;

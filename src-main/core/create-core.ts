@@ -23,7 +23,9 @@ export const DB_FILE = 'sportello.db';
 
 function appVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     return pkg.version;
   } catch {
     return '0.0.0';
@@ -65,7 +67,13 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     'setup.createAdmin': async (ctx, { username, fullName, password }) => {
       if (userCount() > 0) throw new DomainError('forbidden', 'L’amministratore è già stato creato.');
       const id = newId();
-      const all = { canReply: true, majorEdits: true, seesReporterData: true, statistics: true, export: true };
+      const all = {
+        canReply: true,
+        majorEdits: true,
+        seesReporterData: true,
+        statistics: true,
+        export: true,
+      };
       // The first administrator creates itself: there is nobody else to act.
       store.mutate(
         'user.save',

@@ -10,7 +10,10 @@ import { canSeeReport } from '../../src-shared/domain';
 import { sanitizeFileName } from './attachments-store';
 import type { PartialHandlers } from './handler-types';
 
-type ReportCalls = Extract<CallName, `reports.${string}` | `attachments.${string}` | `reporters.${string}` | 'directory.get' | 'dashboard.get'>;
+type ReportCalls = Extract<
+  CallName,
+  `reports.${string}` | `attachments.${string}` | `reporters.${string}` | 'directory.get' | 'dashboard.get'
+>;
 
 const OK = { ok: true as const };
 
@@ -25,7 +28,11 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
 
   'reports.openByCode': (ctx, { code }) => {
     const normalized = normalizeCode(code, yearInRome(ctx.clock()));
-    if (!normalized) throw new DomainError('validation', `«${code}» non è un codice di segnalazione valido (es. 2026-000123).`);
+    if (!normalized)
+      throw new DomainError(
+        'validation',
+        `«${code}» non è un codice di segnalazione valido (es. 2026-000123).`,
+      );
     const hit = findByCode(ctx.db, normalized);
     const st = hit && getReportState(ctx.db, hit.id);
     // A supplier asking for a code that is not theirs gets the same answer as for a missing one.
@@ -37,7 +44,11 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
 
   'reports.create': (ctx, input) => {
     const id = input.id ?? ctx.newId();
-    const out = ctx.store.mutate('report.create', { id, fields: input.fields, reporters: input.reporters }, ctx.actor);
+    const out = ctx.store.mutate(
+      'report.create',
+      { id, fields: input.fields, reporters: input.reporters },
+      ctx.actor,
+    );
     return out.value as { id: string; code: string };
   },
 
@@ -87,13 +98,21 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
     const approx = Math.floor((input.dataBase64.length * 3) / 4);
     const limitMb = Math.round(ctx.maxAttachmentBytes / (1024 * 1024));
     if (approx > ctx.maxAttachmentBytes + 3) {
-      throw new DomainError('too_large', `Il file «${sanitizeFileName(input.fileName)}» supera il limite di ${limitMb} MB.`);
+      throw new DomainError(
+        'too_large',
+        `Il file «${sanitizeFileName(input.fileName)}» supera il limite di ${limitMb} MB.`,
+      );
     }
     const data = Buffer.from(input.dataBase64, 'base64');
     if (data.length > ctx.maxAttachmentBytes) {
-      throw new DomainError('too_large', `Il file «${sanitizeFileName(input.fileName)}» supera il limite di ${limitMb} MB.`);
+      throw new DomainError(
+        'too_large',
+        `Il file «${sanitizeFileName(input.fileName)}» supera il limite di ${limitMb} MB.`,
+      );
     }
-    const mime = /^[\w.+-]+\/[\w.+-]+$/.test(input.mime) ? input.mime.toLowerCase() : 'application/octet-stream';
+    const mime = /^[\w.+-]+\/[\w.+-]+$/.test(input.mime)
+      ? input.mime.toLowerCase()
+      : 'application/octet-stream';
     const { sha256, hasThumb } = await ctx.files.put(data, mime);
     const id = ctx.newId();
     const fileName = sanitizeFileName(input.fileName);
@@ -102,7 +121,16 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
       { reportId: input.reportId, attachment: { id, sha256, fileName, mime, size: data.length, hasThumb } },
       ctx.actor,
     );
-    return { id, fileName, mime, size: data.length, sha256, hasThumb, createdAt: ctx.clock(), createdBy: ctx.actor.id };
+    return {
+      id,
+      fileName,
+      mime,
+      size: data.length,
+      sha256,
+      hasThumb,
+      createdAt: ctx.clock(),
+      createdBy: ctx.actor.id,
+    };
   },
 
   'attachments.remove': (ctx, { reportId, attachmentId }) => {
@@ -162,4 +190,3 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
 
   'dashboard.get': (ctx) => dashboard(ctx.db, ctx.actor, ctx.clock()),
 };
-

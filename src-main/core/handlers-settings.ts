@@ -39,7 +39,11 @@ export function settingsHandlers(auth: AuthService): PartialHandlers<Calls> {
   return {
     'auth.login': async (ctx, { username, password }) => {
       const s = await auth.login(username, password);
-      return { token: s.token, expiresAt: s.expiresAt, user: userView(s.user, actorOf(ctx.db, s.user).groupIds) };
+      return {
+        token: s.token,
+        expiresAt: s.expiresAt,
+        user: userView(s.user, actorOf(ctx.db, s.user).groupIds),
+      };
     },
     'auth.logout': (ctx) => {
       if (ctx.sessionToken) auth.logout(ctx.sessionToken);
@@ -70,7 +74,8 @@ export function settingsHandlers(auth: AuthService): PartialHandlers<Calls> {
       requireAdmin(ctx.actor);
       const id = input.id ?? ctx.newId();
       const existing = getUser(ctx.db, id);
-      if (!existing && !password) throw new DomainError('validation', 'Per un nuovo utente indica una password iniziale.');
+      if (!existing && !password)
+        throw new DomainError('validation', 'Per un nuovo utente indica una password iniziale.');
       ctx.store.mutate('user.save', { ...input, id }, ctx.actor);
       if (password) await auth.setPassword(id, password);
       // A disabled account loses its open sessions at once.

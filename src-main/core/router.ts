@@ -16,10 +16,22 @@ export interface RouterOptions {
   onError?: (name: string, err: unknown) => void;
 }
 
-export function createRouter(services: CoreServices, auth: AuthService, handlers: Handlers, opts: RouterOptions = {}) {
-  return async function call(name: string, input: unknown, session: string | null): Promise<ApiResult<unknown>> {
+export function createRouter(
+  services: CoreServices,
+  auth: AuthService,
+  handlers: Handlers,
+  opts: RouterOptions = {},
+) {
+  return async function call(
+    name: string,
+    input: unknown,
+    session: string | null,
+  ): Promise<ApiResult<unknown>> {
     if (!Object.hasOwn(contract, name)) {
-      return { ok: false, error: { code: 'not_found', message: `Operazione sconosciuta: ${String(name).slice(0, 80)}` } };
+      return {
+        ok: false,
+        error: { code: 'not_found', message: `Operazione sconosciuta: ${String(name).slice(0, 80)}` },
+      };
     }
     const def = contract[name as CallName];
     const parsed = def.input.safeParse(input ?? {});
@@ -32,7 +44,10 @@ export function createRouter(services: CoreServices, auth: AuthService, handlers
     try {
       const user = auth.resolve(session);
       if (!def.public && !user) {
-        return { ok: false, error: { code: 'unauthenticated', message: 'Sessione scaduta: accedi di nuovo.' } };
+        return {
+          ok: false,
+          error: { code: 'unauthenticated', message: 'Sessione scaduta: accedi di nuovo.' },
+        };
       }
       const ctx: CallContext = {
         ...services,
@@ -45,7 +60,9 @@ export function createRouter(services: CoreServices, auth: AuthService, handlers
       if (opts.validateOutput) {
         const out = def.output.safeParse(value);
         if (!out.success) {
-          throw new Error(`Output of ${name} does not match the contract: ${JSON.stringify(out.error.issues.slice(0, 3))}`);
+          throw new Error(
+            `Output of ${name} does not match the contract: ${JSON.stringify(out.error.issues.slice(0, 3))}`,
+          );
         }
       }
       return { ok: true, value };
@@ -54,7 +71,10 @@ export function createRouter(services: CoreServices, auth: AuthService, handlers
       opts.onError?.(name, err);
       return {
         ok: false,
-        error: { code: 'internal', message: 'Errore interno: l’operazione non è stata eseguita. I dati già salvati sono intatti.' },
+        error: {
+          code: 'internal',
+          message: 'Errore interno: l’operazione non è stata eseguita. I dati già salvati sono intatti.',
+        },
       };
     }
   };

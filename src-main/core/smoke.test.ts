@@ -16,11 +16,22 @@ describe('core smoke', () => {
     });
     const created = await w.ok<{ id: string; code: string }>(
       'reports.create',
-      { fields: { title: 'Buca in via Roma', description: 'Grande buca davanti al civico 3 della città', channel: 'telefono', categoryId: null } },
+      {
+        fields: {
+          title: 'Buca in via Roma',
+          description: 'Grande buca davanti al civico 3 della città',
+          channel: 'telefono',
+          categoryId: null,
+        },
+      },
       s.token,
     );
     expect(created.code).toBe('2026-000001');
-    const list = await w.ok<{ rows: { id: string }[]; total: number }>('reports.list', { filters: { q: 'citta' } }, s.token);
+    const list = await w.ok<{ rows: { id: string }[]; total: number }>(
+      'reports.list',
+      { filters: { q: 'citta' } },
+      s.token,
+    );
     expect(list.rows.map((r) => r.id)).toEqual([created.id]);
   });
 });

@@ -56,7 +56,13 @@ export function createStore({ db, clock, newId }: StoreDeps) {
     }
     for (const s of seqs) reindexReport(db, s);
     if (result.changes.length > 0) {
-      insertOutbox(db, { mutationId: newId(), name, args: JSON.stringify(rawArgs), actorId: actor.id, at: now });
+      insertOutbox(db, {
+        mutationId: newId(),
+        name,
+        args: JSON.stringify(rawArgs),
+        actorId: actor.id,
+        at: now,
+      });
     }
     return { value: result.value, changes: result.changes, touchedReports: result.touchedReports };
   });

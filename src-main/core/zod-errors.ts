@@ -6,7 +6,10 @@ export function zodMessage(err: z.ZodError): string {
   if (!first) return 'Dati non validi.';
   const msg = first.message;
   // zod's own English defaults get a generic Italian message with the field name.
-  if (/^(Invalid|Expected|Required|Too|String must|Number must|Array must)/i.test(msg) || msg.includes('expected')) {
+  if (
+    /^(Invalid|Expected|Required|Too|String must|Number must|Array must)/i.test(msg) ||
+    msg.includes('expected')
+  ) {
     const path = first.path.join('.');
     return path ? `Valore non valido nel campo «${path}».` : 'Dati non validi.';
   }

@@ -33,8 +33,11 @@ function migrationsUpTo(count: number): string {
 }
 
 function journalLength(): number {
-  return (JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] })
-    .entries.length;
+  return (
+    JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    }
+  ).entries.length;
 }
 
 function insertOldData(db: Sqlite) {
@@ -47,7 +50,9 @@ function insertOldData(db: Sqlite) {
     `INSERT INTO reporters (id, nome, cognome, email, created_at, updated_at)
      VALUES ('01900000-0000-7000-8000-0000000000aa', 'Giuseppe', 'Garibaldi', 'g.garibaldi@example.it', 1, 1)`,
   ).run();
-  db.prepare(`INSERT INTO report_reporters (report_seq, reporter_id, position) VALUES (1, '01900000-0000-7000-8000-0000000000aa', 0)`).run();
+  db.prepare(
+    `INSERT INTO report_reporters (report_seq, reporter_id, position) VALUES (1, '01900000-0000-7000-8000-0000000000aa', 0)`,
+  ).run();
   db.prepare(
     `INSERT INTO log_entries (report_seq, id, at, actor_id, kind, action, text) VALUES (1, '01900000-0000-7000-8000-0000000000bb', 1, 'u1', 'note', 'note', 'Sopralluogo fatto dall''elettricista')`,
   ).run();
@@ -78,9 +83,15 @@ describe('migrations', () => {
     const db = openDatabase(join(tmp(), 'new.db'));
     migrateDatabase(db);
     migrateDatabase(db);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['reports', 'log_entries', 'outbox', 'reports_fts']));
-    const withoutRowid = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'log_entries'").get() as { sql: string };
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[];
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['reports', 'log_entries', 'outbox', 'reports_fts']),
+    );
+    const withoutRowid = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'log_entries'").get() as {
+      sql: string;
+    };
     expect(withoutRowid.sql).toMatch(/WITHOUT ROWID/);
     db.close();
   });

@@ -48,7 +48,9 @@ export const reports = sqliteTable(
     index('reports_open_created').on(t.createdAt).where(openStatuses),
     index('reports_status_created').on(t.status, t.createdAt),
     index('reports_category_created').on(t.categoryId, t.createdAt),
-    index('reports_open_due').on(t.dueAt).where(sql`status IN ('nuovo','in_gestione') AND due_at IS NOT NULL`),
+    index('reports_open_due')
+      .on(t.dueAt)
+      .where(sql`status IN ('nuovo','in_gestione') AND due_at IS NOT NULL`),
   ],
 );
 
@@ -80,7 +82,10 @@ export const reportReporters = sqliteTable(
     reporterId: text('reporter_id').notNull(),
     position: integer('position').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.reportSeq, t.reporterId] }), index('report_reporters_reporter').on(t.reporterId)],
+  (t) => [
+    primaryKey({ columns: [t.reportSeq, t.reporterId] }),
+    index('report_reporters_reporter').on(t.reporterId),
+  ],
 );
 
 export const reporters = sqliteTable(

@@ -24,18 +24,26 @@ afterAll(async () => {
 });
 
 function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: host.port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${host.port}`, ...opts.headers } },
-      (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path,
+          method: opts.method ?? 'GET',
+          headers: { host: `127.0.0.1:${host.port}`, ...opts.headers },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end(opts.body);
+    },
+  );
 }
 
 const api = (name: string, input: unknown, token = host.token, session: string | null = null) =>
@@ -74,23 +82,42 @@ describe('browser host', () => {
   });
 
   it('refuses malformed JSON with a clear message', async () => {
-    const r = await raw('/api/call', { method: 'POST', headers: { 'x-sportello-token': host.token }, body: '{nope' });
+    const r = await raw('/api/call', {
+      method: 'POST',
+      headers: { 'x-sportello-token': host.token },
+      body: '{nope',
+    });
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body).error.message).toMatch(/non valida/);
   });
 
   it('pushes data.changed events over the WebSocket to holders of the secret', async () => {
-    const s = JSON.parse((await api('setup.createAdmin', { username: 'admin', fullName: 'Admin', password: 'password-admin' })).body).value;
+    const s = JSON.parse(
+      (await api('setup.createAdmin', { username: 'admin', fullName: 'Admin', password: 'password-admin' }))
+        .body,
+    ).value;
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=${host.token}`);
     await new Promise((r) => ws.once('open', r));
-    const got = new Promise<{ event: string; payload: { tables: string[] } }>((r) => ws.once('message', (m) => r(JSON.parse(String(m)))));
-    await api('reports.create', { fields: { title: 'Lampione spento', channel: 'web', categoryId: null } }, host.token, s.token);
+    const got = new Promise<{ event: string; payload: { tables: string[] } }>((r) =>
+      ws.once('message', (m) => r(JSON.parse(String(m)))),
+    );
+    await api(
+      'reports.create',
+      { fields: { title: 'Lampione spento', channel: 'web', categoryId: null } },
+      host.token,
+      s.token,
+    );
     const msg = await got;
     expect(msg.event).toBe('data.changed');
     expect(msg.payload.tables).toContain('reports');
     ws.close();
 
     const bad = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=nope`);
-    await expect(new Promise((resolve, reject) => { bad.once('open', resolve); bad.once('error', reject); })).rejects.toBeTruthy();
+    await expect(
+      new Promise((resolve, reject) => {
+        bad.once('open', resolve);
+        bad.once('error', reject);
+      }),
+    ).rejects.toBeTruthy();
   });
 });

@@ -67,7 +67,13 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
     return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
   };
 
-  function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type: string,
+    extra: Record<string, string> = {},
+  ) {
     res.writeHead(status, {
       'Content-Type': type,
       'X-Content-Type-Options': 'nosniff',
@@ -81,7 +87,12 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
   async function handleApi(req: IncomingMessage, res: ServerResponse) {
     const given = req.headers['x-sportello-token'];
     if (typeof given !== 'string' || !sameSecret(given, token)) {
-      return send(res, 403, JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'Accesso non autorizzato.' } }), 'application/json');
+      return send(
+        res,
+        403,
+        JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'Accesso non autorizzato.' } }),
+        'application/json',
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -101,7 +112,12 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      return send(res, 400, JSON.stringify({ ok: false, error: { code: 'validation', message: 'Richiesta non valida.' } }), 'application/json');
+      return send(
+        res,
+        400,
+        JSON.stringify({ ok: false, error: { code: 'validation', message: 'Richiesta non valida.' } }),
+        'application/json',
+      );
     }
     const result = await opts.core.call(
       typeof body.name === 'string' ? body.name : '',
@@ -123,7 +139,12 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
     if (!file.startsWith(root + sep) && file !== root) return send(res, 404, 'Not found', 'text/plain');
     const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
     if (!existsSync(target)) {
-      return send(res, 503, 'Interfaccia non compilata: esegui "npm run build".', 'text/plain; charset=utf-8');
+      return send(
+        res,
+        503,
+        'Interfaccia non compilata: esegui "npm run build".',
+        'text/plain; charset=utf-8',
+      );
     }
     send(res, 200, readFileSync(target), MIME[extname(target)] ?? 'application/octet-stream', {
       'Content-Security-Policy': CSP,
@@ -135,7 +156,13 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
     if (!hostAllowed(req)) return send(res, 421, 'Host non consentito', 'text/plain; charset=utf-8');
     if (req.method === 'POST' && req.url === '/api/call') {
       handleApi(req, res).catch(() => {
-        if (!res.headersSent) send(res, 500, JSON.stringify({ ok: false, error: { code: 'internal', message: 'Errore interno.' } }), 'application/json');
+        if (!res.headersSent)
+          send(
+            res,
+            500,
+            JSON.stringify({ ok: false, error: { code: 'internal', message: 'Errore interno.' } }),
+            'application/json',
+          );
       });
       return;
     }

@@ -5,7 +5,8 @@ export interface CategoryNode {
   children: CategoryView[];
 }
 
-const byOrder = (a: CategoryView, b: CategoryView) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name, 'it');
+const byOrder = (a: CategoryView, b: CategoryView) =>
+  a.sortOrder - b.sortOrder || a.name.localeCompare(b.name, 'it');
 
 /** Two-level tree: roots with their children, both sorted; `activeOnly` for pickers. */
 export function categoryTree(all: readonly CategoryView[], activeOnly = false): CategoryNode[] {
@@ -25,7 +26,10 @@ export function categoryPath(all: readonly CategoryView[], id: string | null): s
 }
 
 /** Splits a category id into the two picker levels. */
-export function splitCategory(all: readonly CategoryView[], id: string | null): { parent: string; child: string } {
+export function splitCategory(
+  all: readonly CategoryView[],
+  id: string | null,
+): { parent: string; child: string } {
   if (!id) return { parent: '', child: '' };
   const c = all.find((x) => x.id === id);
   if (!c) return { parent: '', child: '' };

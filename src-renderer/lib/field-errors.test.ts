@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fieldError, parseCoord, unclaimedErrors } from './field-errors';
 
 describe('field errors', () => {
-  const fields = { 'fields.title': 'Titolo corto', 'reporters.0.newReporter.email': 'Email non valida', other: 'X' };
+  const fields = {
+    'fields.title': 'Titolo corto',
+    'reporters.0.newReporter.email': 'Email non valida',
+    other: 'X',
+  };
   it('finds a field by path', () => {
     expect(fieldError(fields, 'fields.title')).toBe('Titolo corto');
     expect(fieldError(fields, 'title', 'fields.title')).toBe('Titolo corto');

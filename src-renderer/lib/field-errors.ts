@@ -2,7 +2,10 @@
  * The core reports validation errors as a map of paths ("fields.title",
  * "reporters.0.newReporter.email"). Forms look their fields up with a prefix.
  */
-export function fieldError(fields: Record<string, string> | undefined, ...paths: string[]): string | undefined {
+export function fieldError(
+  fields: Record<string, string> | undefined,
+  ...paths: string[]
+): string | undefined {
   if (!fields) return undefined;
   for (const p of paths) {
     if (fields[p]) return fields[p];
@@ -11,7 +14,10 @@ export function fieldError(fields: Record<string, string> | undefined, ...paths:
 }
 
 /** Errors whose path no field on the form claims, to show at the top. */
-export function unclaimedErrors(fields: Record<string, string> | undefined, claimed: readonly string[]): string[] {
+export function unclaimedErrors(
+  fields: Record<string, string> | undefined,
+  claimed: readonly string[],
+): string[] {
   if (!fields) return [];
   return Object.entries(fields)
     .filter(([k]) => !claimed.some((c) => k === c || k.startsWith(`${c}.`)))

@@ -1,8 +1,18 @@
 /** Dates and sizes as an Italian clerk reads them; always in Europe/Rome. */
 const TZ = 'Europe/Rome';
 
-const dateFmt = new Intl.DateTimeFormat('it-IT', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' });
-const timeFmt = new Intl.DateTimeFormat('it-IT', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false });
+const dateFmt = new Intl.DateTimeFormat('it-IT', {
+  timeZone: TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
+const timeFmt = new Intl.DateTimeFormat('it-IT', {
+  timeZone: TZ,
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 export function formatDate(ms: number | null | undefined): string {
   return ms == null ? '' : dateFmt.format(ms);
@@ -25,7 +35,14 @@ function romeOffset(ms: number): number {
     second: '2-digit',
   }).formatToParts(ms);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
@@ -45,7 +62,12 @@ export function romeDayStart(isoDate: string, endExclusive = false): number | nu
 
 /** Epoch ms → "YYYY-MM-DD" of that day in Rome (for <input type="date">). */
 export function toIsoDateRome(ms: number): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(ms);
   return parts;
 }
 

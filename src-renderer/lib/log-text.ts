@@ -11,8 +11,10 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null);
 /** A changed field's value as a person reads it. */
 export function formatFieldValue(field: string | null, v: unknown, ctx: LogContext = {}): string {
   if (v === null || v === undefined || v === '') return '—';
-  if (field === 'priority' && typeof v === 'string') return PRIORITY_LABELS[v as keyof typeof PRIORITY_LABELS] ?? v;
-  if (field === 'channel' && typeof v === 'string') return CHANNEL_LABELS[v as keyof typeof CHANNEL_LABELS] ?? v;
+  if (field === 'priority' && typeof v === 'string')
+    return PRIORITY_LABELS[v as keyof typeof PRIORITY_LABELS] ?? v;
+  if (field === 'channel' && typeof v === 'string')
+    return CHANNEL_LABELS[v as keyof typeof CHANNEL_LABELS] ?? v;
   if (field === 'status' && typeof v === 'string') return STATUS_LABELS[v as keyof typeof STATUS_LABELS] ?? v;
   if (field === 'categoryId' && typeof v === 'string') return ctx.categoryName?.(v) ?? 'categoria rimossa';
   if (field === 'dueAt' && typeof v === 'number') return formatDateTime(v);
@@ -41,7 +43,10 @@ export function describeLog(entry: Pick<LogView, 'action' | 'data' | 'text'>, ct
         details: changes.map((c) => {
           const field = str(c.field);
           const label = str(c.label) ?? field ?? 'campo';
-          return `${label}: ${formatFieldValue(field, c.before, ctx)} → ${formatFieldValue(field, c.after, ctx)}`;
+          // Names recorded at the time (categories) win over a lookup in today's settings.
+          const before = str(c.beforeText) ?? formatFieldValue(field, c.before, ctx);
+          const after = str(c.afterText) ?? formatFieldValue(field, c.after, ctx);
+          return `${label}: ${before} → ${after}`;
         }),
       };
     }

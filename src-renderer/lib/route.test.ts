@@ -12,7 +12,13 @@ describe('routes', () => {
     expect(parseRoute('#/altro')).toEqual({ name: 'notFound' });
   });
   it('round-trips', () => {
-    for (const h of ['#/cruscotto', '#/segnalazioni', '#/segnalazioni/nuova', '#/segnalazioni/x1', '#/impostazioni/esiti']) {
+    for (const h of [
+      '#/cruscotto',
+      '#/segnalazioni',
+      '#/segnalazioni/nuova',
+      '#/segnalazioni/x1',
+      '#/impostazioni/esiti',
+    ]) {
       expect(routeHref(parseRoute(h))).toBe(h);
     }
   });

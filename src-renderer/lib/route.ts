@@ -20,7 +20,9 @@ export function parseRoute(hash: string): Route {
     return { name: 'detail', id: parts[1]! };
   }
   if (parts[0] === 'impostazioni') {
-    const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as SettingsTab) : 'categorie';
+    const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '')
+      ? (parts[1] as SettingsTab)
+      : 'categorie';
     return { name: 'settings', tab };
   }
   return { name: 'notFound' };

@@ -3,7 +3,11 @@ import { fileToBase64 } from './files';
 import { formatBytes } from './format';
 
 /** Uploads files one by one; returns one Italian message per file that failed. */
-export async function uploadAll(reportId: string, files: readonly File[], maxBytes?: number | null): Promise<string[]> {
+export async function uploadAll(
+  reportId: string,
+  files: readonly File[],
+  maxBytes?: number | null,
+): Promise<string[]> {
   const errors: string[] = [];
   for (const f of files) {
     if (maxBytes && f.size > maxBytes) {

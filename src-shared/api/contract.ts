@@ -32,7 +32,16 @@ import {
   zUserView,
 } from './views';
 
-export const SORT_FIELDS = ['createdAt', 'updatedAt', 'code', 'title', 'status', 'dueAt', 'priority'] as const;
+export const SORT_FIELDS = [
+  'createdAt',
+  'updatedAt',
+  'code',
+  'title',
+  'status',
+  'dueAt',
+  'priority',
+  'category',
+] as const;
 
 export const zReportFilters = z.object({
   q: z.string().max(500).default(''),
@@ -64,7 +73,11 @@ export const zListInput = z.object({
 const ok = z.object({ ok: z.literal(true) });
 const idOut = z.object({ id: z.string() });
 
-const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, opts: { public?: boolean } = {}) => ({
+const call = <I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  opts: { public?: boolean } = {},
+) => ({
   input,
   output,
   public: opts.public ?? false,
@@ -92,7 +105,10 @@ export const contract = {
     { public: true },
   ),
   'auth.login': call(
-    z.object({ username: z.string().trim().toLowerCase().min(1).max(40), password: z.string().min(1).max(200) }),
+    z.object({
+      username: z.string().trim().toLowerCase().min(1).max(40),
+      password: z.string().min(1).max(200),
+    }),
     zSessionView,
     { public: true },
   ),
@@ -116,10 +132,17 @@ export const contract = {
   'reports.update': call(z.object({ id: zId, patch: zReportPatch }), ok),
   'reports.takeInCharge': call(z.object({ id: zId }), ok),
   'reports.close': call(
-    z.object({ id: zId, outcomeId: zId, closingNote: z.string().trim().max(10_000).nullable().default(null) }),
+    z.object({
+      id: zId,
+      outcomeId: zId,
+      closingNote: z.string().trim().max(10_000).nullable().default(null),
+    }),
     ok,
   ),
-  'reports.reopen': call(z.object({ id: zId, reason: z.string().trim().max(2_000).nullable().default(null) }), ok),
+  'reports.reopen': call(
+    z.object({ id: zId, reason: z.string().trim().max(2_000).nullable().default(null) }),
+    ok,
+  ),
   'reports.assign': call(z.object({ id: zId, kind: zAssigneeKind, assigneeId: zId }), ok),
   'reports.unassign': call(z.object({ id: zId, kind: zAssigneeKind, assigneeId: zId }), ok),
   'reports.addNote': call(z.object({ id: zId, text: z.string().max(10_000) }), ok),
@@ -154,7 +177,9 @@ export const contract = {
   'directory.get': call(
     z.object({}).default({}),
     z.object({
-      users: z.array(z.object({ id: z.string(), username: z.string(), fullName: z.string(), active: z.boolean() })),
+      users: z.array(
+        z.object({ id: z.string(), username: z.string(), fullName: z.string(), active: z.boolean() }),
+      ),
       groups: z.array(z.object({ id: z.string(), name: z.string(), active: z.boolean() })),
       categories: z.array(zCategoryView),
       outcomes: z.array(zOutcomeView),

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FINAL_CODE, PROVISIONAL_CODE, formatFinalCode, formatProvisionalCode, normalizeCode, replicaTagFrom } from './codes';
+import {
+  FINAL_CODE,
+  PROVISIONAL_CODE,
+  formatFinalCode,
+  formatProvisionalCode,
+  normalizeCode,
+  replicaTagFrom,
+} from './codes';
 import { createUuidV7, isUuid } from './ids';
 import { extractMentionUsernames } from './mentions';
 
@@ -38,9 +45,8 @@ describe('ids', () => {
 
 describe('mentions', () => {
   it('extracts @usernames, not emails', () => {
-    expect(extractMentionUsernames('@lucia.verdi puoi vedere? scrivi a a.b@comune.it, cc @Mario_Rossi.')).toEqual([
-      'lucia.verdi',
-      'mario_rossi',
-    ]);
+    expect(
+      extractMentionUsernames('@lucia.verdi puoi vedere? scrivi a a.b@comune.it, cc @Mario_Rossi.'),
+    ).toEqual(['lucia.verdi', 'mario_rossi']);
   });
 });

@@ -18,8 +18,7 @@
 export const FINAL_CODE = /^(\d{4})-(\d{6,})$/;
 export const PROVISIONAL_CODE = /^(\d{4})-([B-DF-HJ-NP-TV-Z]{4})-(\d{4,})$/;
 
-export const formatFinalCode = (year: number, seq: number) =>
-  `${year}-${String(seq).padStart(6, '0')}`;
+export const formatFinalCode = (year: number, seq: number) => `${year}-${String(seq).padStart(6, '0')}`;
 
 export const formatProvisionalCode = (year: number, tag: string, seq: number) =>
   `${year}-${tag}-${String(seq).padStart(4, '0')}`;

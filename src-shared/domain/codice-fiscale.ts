@@ -5,7 +5,9 @@
  */
 const ODD: Record<string, number> = {};
 const EVEN: Record<string, number> = {};
-const oddValues = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+const oddValues = [
+  1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+];
 const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 for (let i = 0; i < 26; i++) {
   ODD[ALPHA[i]!] = oddValues[i]!;

@@ -12,7 +12,5 @@ export function isOverdue(dueAt: number | null, status: string, now: number): bo
 
 /** The calendar year of a moment in Italy (reports are numbered per year). */
 export function yearInRome(ms: number): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', year: 'numeric' }).format(ms),
-  );
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', year: 'numeric' }).format(ms));
 }

@@ -9,7 +9,8 @@ describe('status machine', () => {
       const key = `${from}>${to}`;
       it(`${key} is ${allowed.has(key) ? 'allowed' : 'refused'}`, () => {
         expect(canTransition(from, to)).toBe(allowed.has(key));
-        if (!allowed.has(key)) expect(transitionError(from, to)).toMatch(/[àèéìòù]|Non è possibile|prima|già|riapre/);
+        if (!allowed.has(key))
+          expect(transitionError(from, to)).toMatch(/[àèéìòù]|Non è possibile|prima|già|riapre/);
       });
     }
   }

@@ -16,7 +16,13 @@ export function setPasswordHash(db: Sqlite, userId: string, hash: string, now: n
   );
 }
 
-export function insertSession(db: Sqlite, tokenHash: string, userId: string, now: number, expiresAt: number): void {
+export function insertSession(
+  db: Sqlite,
+  tokenHash: string,
+  userId: string,
+  now: number,
+  expiresAt: number,
+): void {
   stmt(db, 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
     tokenHash,
     userId,
@@ -25,8 +31,12 @@ export function insertSession(db: Sqlite, tokenHash: string, userId: string, now
   );
 }
 
-export function findSession(db: Sqlite, tokenHash: string): { userId: string; expiresAt: number } | undefined {
-  const r = stmt(db, 'SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+export function findSession(
+  db: Sqlite,
+  tokenHash: string,
+): { userId: string; expiresAt: number } | undefined {
+  const r = stmt(db, 'SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash) as
+    Row | undefined;
   return r ? { userId: r.user_id as string, expiresAt: r.expires_at as number } : undefined;
 }
 

@@ -27,9 +27,10 @@ export function getReportState(db: Sqlite, id: string): (ReportState & { seq: nu
   if (!row) return undefined;
   const seq = row.seq as number;
   const assignments = (
-    stmt(db, 'SELECT kind, assignee_id, assigned_at, assigned_by FROM report_assignments WHERE report_seq = ?').all(
-      seq,
-    ) as Row[]
+    stmt(
+      db,
+      'SELECT kind, assignee_id, assigned_at, assigned_by FROM report_assignments WHERE report_seq = ?',
+    ).all(seq) as Row[]
   ).map((r) => toAssignment(id, r));
   const reporters = (
     stmt(db, 'SELECT reporter_id, position FROM report_reporters WHERE report_seq = ? ORDER BY position').all(
@@ -60,9 +61,10 @@ export function getUserByUsername(db: Sqlite, username: string) {
 
 export function userGroupIds(db: Sqlite, userId: string): string[] {
   return (
-    stmt(db, 'SELECT gm.group_id FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ? AND g.active = 1').all(
-      userId,
-    ) as Row[]
+    stmt(
+      db,
+      'SELECT gm.group_id FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ? AND g.active = 1',
+    ).all(userId) as Row[]
   ).map((r) => r.group_id as string);
 }
 
@@ -72,6 +74,8 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
   for (const id of reads.reports ?? []) {
     const r = getReportState(db, id);
     if (r) s.reports.set(id, { report: r.report, assignments: r.assignments, reporters: r.reporters });
+    // A report's current category comes along: log entries name it, not just its id.
+    if (r?.report.categoryId) (reads.categories ??= []).push(r.report.categoryId);
   }
   for (const id of reads.reporters ?? []) {
     const r = stmt(db, 'SELECT * FROM reporters WHERE id = ?').get(id) as Row | undefined;

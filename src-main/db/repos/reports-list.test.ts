@@ -76,7 +76,9 @@ describe('report list query plans', () => {
   });
 
   it('opening by code uses the unique code index', () => {
-    expect(plan('SELECT id FROM reports WHERE code = ?', ['2026-000001'])).toMatch(/USING INDEX reports_code/);
+    expect(plan('SELECT id FROM reports WHERE code = ?', ['2026-000001'])).toMatch(
+      /USING INDEX reports_code/,
+    );
   });
 });
 
@@ -99,7 +101,9 @@ describe('search text is always safe', () => {
   it.each(nasty)('%j never throws and never injects', (text) => {
     const fts = toFtsQuery(text);
     if (fts === null) return expect(text.match(/[\p{L}\p{N}]/u)).toBeNull();
-    expect(() => db.prepare('SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?').all(fts)).not.toThrow();
+    expect(() =>
+      db.prepare('SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?').all(fts),
+    ).not.toThrow();
     const b = buildListQuery(db, query({ filters: { q: text } }), staff, 0);
     expect(() => db.prepare(listSql(b, false)).all(...b.params, 50, 0)).not.toThrow();
   });

@@ -10,7 +10,7 @@
  *   the join stops after one page. Ranking the whole match set by relevance costs
  *   100–1,000 ms at 1M reports, so relevance is not the order.
  */
-import type { ReportFilters } from '../../../src-shared/api';
+import type { ReportFilters, SORT_FIELDS } from '../../../src-shared/api';
 import type { Actor } from '../../../src-shared/domain';
 import { hasPermission, isSupplier, isOverdue } from '../../../src-shared/domain';
 import type { ReportRow } from '../../../src-shared/api';
@@ -20,7 +20,7 @@ import { stmt } from './stmt';
 
 export interface ListQuery {
   filters: ReportFilters;
-  sort: { field: 'createdAt' | 'updatedAt' | 'code' | 'title' | 'status' | 'dueAt' | 'priority'; dir: 'asc' | 'desc' };
+  sort: { field: (typeof SORT_FIELDS)[number]; dir: 'asc' | 'desc' };
   offset: number;
   limit: number;
   withTotal: boolean;
@@ -34,6 +34,7 @@ const SORT_SQL: Record<ListQuery['sort']['field'], string> = {
   status: "CASE r.status WHEN 'nuovo' THEN 0 WHEN 'in_gestione' THEN 1 ELSE 2 END",
   dueAt: 'r.due_at',
   priority: "CASE r.priority WHEN 'bassa' THEN 0 WHEN 'normale' THEN 1 WHEN 'alta' THEN 2 ELSE 3 END",
+  category: 'c.name COLLATE NOCASE',
 };
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');

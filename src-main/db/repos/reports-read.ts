@@ -12,7 +12,16 @@ type Row = Record<string, unknown>;
 
 export function reporterView(r: Reporter, redact: boolean): ReporterView {
   if (redact) {
-    return { id: r.id, nome: 'Dati riservati', cognome: '', email: null, telefono: null, codiceFiscale: null, indirizzo: null, redacted: true };
+    return {
+      id: r.id,
+      nome: 'Dati riservati',
+      cognome: '',
+      email: null,
+      telefono: null,
+      codiceFiscale: null,
+      indirizzo: null,
+      redacted: true,
+    };
   }
   return {
     id: r.id,
@@ -67,6 +76,7 @@ export function getReportDetail(db: Sqlite, id: string, actor: Actor, now: numbe
     stmt(db, 'SELECT * FROM log_entries WHERE report_seq = ? ORDER BY id').all(seq) as Row[]
   ).map((e) => {
     const { reportId: _r, ...v } = toLogEntry(id, e);
+    if (redact && v.data && 'reporterId' in v.data) v.data = { ...v.data, name: null };
     return { ...v, actorName: n.user(v.actorId) };
   });
   const aliases = (stmt(db, 'SELECT code FROM report_codes WHERE report_id = ?').all(id) as Row[]).map(
@@ -79,7 +89,11 @@ export function getReportDetail(db: Sqlite, id: string, actor: Actor, now: numbe
     title: r.title,
     description: r.description,
     categoryId: r.categoryId,
-    categoryPath: cat ? (cat.parent ? `${cat.parent as string} > ${cat.name as string}` : (cat.name as string)) : null,
+    categoryPath: cat
+      ? cat.parent
+        ? `${cat.parent as string} > ${cat.name as string}`
+        : (cat.name as string)
+      : null,
     address: r.address,
     lat: r.lat,
     lon: r.lon,
@@ -126,9 +140,10 @@ export function dashboard(db: Sqlite, actor: Actor, now: number): Dashboard {
   visibility(where, params, actor);
   const w = where.join(' AND ');
   const byStatus = { nuovo: 0, in_gestione: 0, chiuso: 0 };
-  for (const row of stmt(db, `SELECT r.status, count(*) AS n FROM reports r WHERE ${w} GROUP BY r.status`).all(
-    ...params,
-  ) as Row[]) {
+  for (const row of stmt(
+    db,
+    `SELECT r.status, count(*) AS n FROM reports r WHERE ${w} GROUP BY r.status`,
+  ).all(...params) as Row[]) {
     if ((row.status as string) in byStatus) byStatus[row.status as keyof typeof byStatus] = row.n as number;
   }
   const overdue = (

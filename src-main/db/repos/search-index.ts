@@ -9,11 +9,14 @@ import { stmt } from './stmt';
 type Row = Record<string, unknown>;
 
 export function reindexReport(db: Sqlite, seq: number): void {
-  const r = stmt(db, 'SELECT code, title, description, address FROM reports WHERE seq = ?').get(seq) as Row | undefined;
+  const r = stmt(db, 'SELECT code, title, description, address FROM reports WHERE seq = ?').get(seq) as
+    Row | undefined;
   stmt(db, 'DELETE FROM reports_fts WHERE rowid = ?').run(seq);
   if (!r) return;
   const aliases = (
-    stmt(db, 'SELECT rc.code FROM report_codes rc JOIN reports r ON r.id = rc.report_id WHERE r.seq = ?').all(seq) as Row[]
+    stmt(db, 'SELECT rc.code FROM report_codes rc JOIN reports r ON r.id = rc.report_id WHERE r.seq = ?').all(
+      seq,
+    ) as Row[]
   ).map((x) => x.code as string);
   const people = (
     stmt(
@@ -36,9 +39,9 @@ export function reindexReport(db: Sqlite, seq: number): void {
 }
 
 export function reportSeqsOfReporter(db: Sqlite, reporterId: string): number[] {
-  return (stmt(db, 'SELECT report_seq FROM report_reporters WHERE reporter_id = ?').all(reporterId) as Row[]).map(
-    (r) => r.report_seq as number,
-  );
+  return (
+    stmt(db, 'SELECT report_seq FROM report_reporters WHERE reporter_id = ?').all(reporterId) as Row[]
+  ).map((r) => r.report_seq as number);
 }
 
 /**

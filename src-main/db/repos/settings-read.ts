@@ -37,7 +37,8 @@ export function groupIdsByUser(db: Sqlite): Map<string, string[]> {
 }
 
 export function getMeta(db: Sqlite, key: string): string | undefined {
-  return (stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined)?.value as string | undefined;
+  return (stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined)?.value as
+    string | undefined;
 }
 
 export function setMeta(db: Sqlite, key: string, value: string): void {

@@ -17,4 +17,5 @@ export function stmt(db: Sqlite, sql: string): Database.Statement {
 }
 
 export const bool = (v: unknown) => v === 1 || v === true;
-export const jsonOrNull = <T>(v: unknown): T | null => (typeof v === 'string' && v ? (JSON.parse(v) as T) : null);
+export const jsonOrNull = <T>(v: unknown): T | null =>
+  typeof v === 'string' && v ? (JSON.parse(v) as T) : null;

@@ -61,14 +61,16 @@ export function applyChange(db: Sqlite, c: Change): void {
       const r = c.row;
       const seq = seqOf(db, r.reportId);
       if (c.op === 'delete') {
-        stmt(db, 'DELETE FROM report_reporters WHERE report_seq = ? AND reporter_id = ?').run(seq, r.reporterId);
+        stmt(db, 'DELETE FROM report_reporters WHERE report_seq = ? AND reporter_id = ?').run(
+          seq,
+          r.reporterId,
+        );
         return;
       }
-      stmt(db, 'INSERT OR REPLACE INTO report_reporters (report_seq, reporter_id, position) VALUES (?, ?, ?)').run(
-        seq,
-        r.reporterId,
-        r.position,
-      );
+      stmt(
+        db,
+        'INSERT OR REPLACE INTO report_reporters (report_seq, reporter_id, position) VALUES (?, ?, ?)',
+      ).run(seq, r.reporterId, r.position);
       return;
     }
     case 'reporters': {
@@ -94,7 +96,17 @@ export function applyChange(db: Sqlite, c: Change): void {
         db,
         `INSERT OR REPLACE INTO attachments (id, report_seq, sha256, file_name, mime, size, has_thumb, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(r.id, seqOf(db, r.reportId), r.sha256, r.fileName, r.mime, r.size, b(r.hasThumb), r.createdBy, r.createdAt);
+      ).run(
+        r.id,
+        seqOf(db, r.reportId),
+        r.sha256,
+        r.fileName,
+        r.mime,
+        r.size,
+        b(r.hasThumb),
+        r.createdBy,
+        r.createdAt,
+      );
       return;
     }
     case 'log_entries': {
@@ -170,13 +182,10 @@ export function applyChange(db: Sqlite, c: Change): void {
     case 'groups': {
       const r = c.row;
       if (c.op === 'delete') return void stmt(db, 'DELETE FROM groups WHERE id = ?').run(r.id);
-      stmt(db, 'INSERT OR REPLACE INTO groups (id, name, description, active, updated_at) VALUES (?, ?, ?, ?, ?)').run(
-        r.id,
-        r.name,
-        r.description,
-        b(r.active),
-        r.updatedAt,
-      );
+      stmt(
+        db,
+        'INSERT OR REPLACE INTO groups (id, name, description, active, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(r.id, r.name, r.description, b(r.active), r.updatedAt);
       return;
     }
     case 'group_members': {
@@ -185,7 +194,10 @@ export function applyChange(db: Sqlite, c: Change): void {
         stmt(db, 'DELETE FROM group_members WHERE group_id = ? AND user_id = ?').run(r.groupId, r.userId);
         return;
       }
-      stmt(db, 'INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)').run(r.groupId, r.userId);
+      stmt(db, 'INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)').run(
+        r.groupId,
+        r.userId,
+      );
       return;
     }
   }

@@ -1,4 +1,11 @@
-import type { ApiEvents, ApiResult, CallInput, CallName, CallOutput, EventName } from '../../../src-shared/api';
+import type {
+  ApiEvents,
+  ApiResult,
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+} from '../../../src-shared/api';
 import type { Transport } from './transport';
 import { electronTransport } from './transport-electron';
 import { httpTransport, takeHostSecret } from './transport-http';

@@ -74,7 +74,9 @@ export function httpTransport(secret: string | null): Transport {
         if (body && typeof body === 'object' && 'ok' in body) return body;
         return networkError(`Risposta non valida dal servizio (HTTP ${res.status}).`);
       } catch {
-        return networkError('Il servizio di Sportello non risponde. Controlla che sia in esecuzione e riprova.');
+        return networkError(
+          'Il servizio di Sportello non risponde. Controlla che sia in esecuzione e riprova.',
+        );
       }
     },
     on(event, cb) {

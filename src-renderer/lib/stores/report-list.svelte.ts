@@ -119,7 +119,8 @@ class ReportListStore {
     this.pages.set(page, { gen, rows: res.value.rows });
     if (withTotal) {
       this.total =
-        res.value.total ?? page * PAGE_SIZE + res.value.rows.length + (res.value.rows.length === PAGE_SIZE ? PAGE_SIZE : 0);
+        res.value.total ??
+        page * PAGE_SIZE + res.value.rows.length + (res.value.rows.length === PAGE_SIZE ? PAGE_SIZE : 0);
     } else if (this.total !== null && res.value.rows.length < PAGE_SIZE) {
       // The list shrank since the count: trust the short page.
       const end = page * PAGE_SIZE + res.value.rows.length;

@@ -38,8 +38,10 @@ export interface TableRows {
 }
 export type TableName = keyof TableRows;
 
-export type Change =
-  { [T in TableName]: { op: 'put'; table: T; row: TableRows[T] } | { op: 'delete'; table: T; row: TableRows[T] } }[TableName];
+export type Change = {
+  [T in TableName]:
+    { op: 'put'; table: T; row: TableRows[T] } | { op: 'delete'; table: T; row: TableRows[T] };
+}[TableName];
 
 export interface MutationResult {
   changes: Change[];

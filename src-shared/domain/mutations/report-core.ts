@@ -57,11 +57,19 @@ export const reportCreate = defineMutation({
       seen.add(ref.reporterId);
       if (ref.newReporter) {
         if (state.reporters.has(ref.reporterId)) fail('conflict', 'Segnalatore già esistente.');
-        changes.push({ op: 'put', table: 'reporters', row: reporterRow(ref.reporterId, ref.newReporter, env) });
+        changes.push({
+          op: 'put',
+          table: 'reporters',
+          row: reporterRow(ref.reporterId, ref.newReporter, env),
+        });
       } else if (!state.reporters.has(ref.reporterId)) {
         fail('validation', 'Segnalatore non trovato in rubrica.');
       }
-      changes.push({ op: 'put', table: 'report_reporters', row: { reportId: a.id, reporterId: ref.reporterId, position } });
+      changes.push({
+        op: 'put',
+        table: 'report_reporters',
+        row: { reportId: a.id, reporterId: ref.reporterId, position },
+      });
     });
     return { changes, touchedReports: [a.id], value: { id: a.id, code } };
   },
@@ -91,12 +99,30 @@ export const reportUpdate = defineMutation({
     requireNotMerged(report);
     requireStaff(actor, 'modificare i dati di una segnalazione');
     const major = ['title', 'description', 'categoryId', 'address', 'lat', 'lon', 'channel'];
-    const diffs: { field: string; label: string; before: unknown; after: unknown }[] = [];
+    const diffs: {
+      field: string;
+      label: string;
+      before: unknown;
+      after: unknown;
+      beforeText?: string | null;
+      afterText?: string | null;
+    }[] = [];
     const patch: Partial<Report> = {};
     for (const [k, v] of Object.entries(a.patch) as [keyof Report, unknown][]) {
       if (v === undefined || report[k] === v) continue;
       if (major.includes(k)) requireMajorEdits(actor);
-      diffs.push({ field: k, label: FIELD_LABELS[k] ?? k, before: report[k], after: v });
+      const diff: (typeof diffs)[number] = {
+        field: k,
+        label: FIELD_LABELS[k] ?? k,
+        before: report[k],
+        after: v,
+      };
+      if (k === 'categoryId') {
+        // Names, not only ids: the log must read right even after a category is renamed.
+        diff.beforeText = report.categoryId ? (state.categories.get(report.categoryId)?.name ?? null) : null;
+        diff.afterText = v ? (state.categories.get(v as string)?.name ?? null) : null;
+      }
+      diffs.push(diff);
       (patch as Record<string, unknown>)[k] = v;
     }
     if (diffs.length === 0) return { changes: [], touchedReports: [] };
@@ -113,7 +139,10 @@ export const reportUpdate = defineMutation({
       if (!('dueAt' in a.patch)) patch.dueAt = dueAtFor(report.createdAt, cat!.daysToClose);
     }
     return {
-      changes: [touch(report, actor, env, patch), logEntry(env, actor, report.id, 'updated', { changes: diffs })],
+      changes: [
+        touch(report, actor, env, patch),
+        logEntry(env, actor, report.id, 'updated', { changes: diffs }),
+      ],
       touchedReports: [report.id],
     };
   },
@@ -126,7 +155,8 @@ export const reportSetStatus = defineMutation({
   apply(state, a, actor, env) {
     const { report } = loadReport(state, actor, a.reportId);
     requireNotMerged(report);
-    if (!canTransition(report.status, a.status)) fail('invalid_transition', transitionError(report.status, a.status));
+    if (!canTransition(report.status, a.status))
+      fail('invalid_transition', transitionError(report.status, a.status));
     return {
       changes: [
         touch(report, actor, env, { status: a.status }),
@@ -152,14 +182,20 @@ export const reportClose = defineMutation({
   apply(state, a, actor, env) {
     const { report } = loadReport(state, actor, a.reportId);
     requireNotMerged(report);
-    if (!canTransition(report.status, 'chiuso')) fail('invalid_transition', transitionError(report.status, 'chiuso'));
+    if (!canTransition(report.status, 'chiuso'))
+      fail('invalid_transition', transitionError(report.status, 'chiuso'));
     const outcome = state.outcomes.get(a.outcomeId);
     if (!outcome) fail('validation', 'Per chiudere la segnalazione scegli un esito valido.');
     if (!outcome!.active) fail('validation', `L'esito «${outcome!.label}» non è più in uso.`);
     const closingNote = a.closingNote ? a.closingNote : null;
     return {
       changes: [
-        touch(report, actor, env, { status: 'chiuso', outcomeId: a.outcomeId, closingNote, closedAt: env.now }),
+        touch(report, actor, env, {
+          status: 'chiuso',
+          outcomeId: a.outcomeId,
+          closingNote,
+          closedAt: env.now,
+        }),
         logEntry(env, actor, report.id, 'closed', {
           before: report.status,
           after: 'chiuso',
@@ -185,7 +221,12 @@ export const reportReopen = defineMutation({
     }
     return {
       changes: [
-        touch(report, actor, env, { status: 'in_gestione', outcomeId: null, closingNote: null, closedAt: null }),
+        touch(report, actor, env, {
+          status: 'in_gestione',
+          outcomeId: null,
+          closingNote: null,
+          closedAt: null,
+        }),
         logEntry(env, actor, report.id, 'reopened', {
           before: 'chiuso',
           after: 'in_gestione',

@@ -37,7 +37,13 @@ export const reportAssign = defineMutation({
         {
           op: 'put',
           table: 'report_assignments',
-          row: { reportId: report.id, kind: a.kind, assigneeId: a.assigneeId, assignedAt: env.now, assignedBy: actor.id },
+          row: {
+            reportId: report.id,
+            kind: a.kind,
+            assigneeId: a.assigneeId,
+            assignedAt: env.now,
+            assignedBy: actor.id,
+          },
         },
         touch(report, actor, env, {}),
         logEntry(env, actor, report.id, 'assigned', { kind: a.kind, assigneeId: a.assigneeId, name }),
@@ -67,7 +73,11 @@ export const reportUnassign = defineMutation({
       changes: [
         { op: 'delete', table: 'report_assignments', row: existing },
         touch(report, actor, env, {}),
-        logEntry(env, actor, report.id, 'unassigned', { kind: a.kind, assigneeId: a.assigneeId, name: name ?? null }),
+        logEntry(env, actor, report.id, 'unassigned', {
+          kind: a.kind,
+          assigneeId: a.assigneeId,
+          name: name ?? null,
+        }),
       ],
       touchedReports: [report.id],
     };
@@ -111,7 +121,11 @@ export const reportAddAttachment = defineMutation({
     if (state.attachments.has(a.attachment.id)) fail('conflict', 'Allegato già presente.');
     return {
       changes: [
-        { op: 'put', table: 'attachments', row: { ...a.attachment, reportId: report.id, createdBy: actor.id, createdAt: env.now } },
+        {
+          op: 'put',
+          table: 'attachments',
+          row: { ...a.attachment, reportId: report.id, createdBy: actor.id, createdAt: env.now },
+        },
         touch(report, actor, env, {}),
         logEntry(env, actor, report.id, 'attachment_added', {
           attachmentId: a.attachment.id,
@@ -140,7 +154,10 @@ export const reportRemoveAttachment = defineMutation({
       changes: [
         { op: 'delete', table: 'attachments', row: att },
         touch(report, actor, env, {}),
-        logEntry(env, actor, report.id, 'attachment_removed', { attachmentId: att.id, fileName: att.fileName }),
+        logEntry(env, actor, report.id, 'attachment_removed', {
+          attachmentId: att.id,
+          fileName: att.fileName,
+        }),
       ],
       touchedReports: [report.id],
     };
@@ -169,9 +186,16 @@ export const reportAddReporter = defineMutation({
     }
     const position = reporters.reduce((m, r) => Math.max(m, r.position + 1), 0);
     changes.push(
-      { op: 'put', table: 'report_reporters', row: { reportId: report.id, reporterId: ref.reporterId, position } },
+      {
+        op: 'put',
+        table: 'report_reporters',
+        row: { reportId: report.id, reporterId: ref.reporterId, position },
+      },
       touch(report, actor, env, {}),
-      logEntry(env, actor, report.id, 'reporter_added', { reporterId: ref.reporterId }),
+      logEntry(env, actor, report.id, 'reporter_added', {
+        reporterId: ref.reporterId,
+        name: reporterName(ref.newReporter ?? state.reporters.get(ref.reporterId)),
+      }),
     );
     return { changes, touchedReports: [report.id] };
   },
@@ -180,7 +204,7 @@ export const reportAddReporter = defineMutation({
 export const reportRemoveReporter = defineMutation({
   name: 'report.removeReporter',
   args: z.object({ reportId: zId, reporterId: zId }),
-  reads: (a) => ({ reports: [a.reportId] }),
+  reads: (a) => ({ reports: [a.reportId], reporters: [a.reporterId] }),
   apply(state, a, actor, env) {
     const { report, reporters } = loadReport(state, actor, a.reportId);
     requireNotMerged(report);
@@ -193,9 +217,18 @@ export const reportRemoveReporter = defineMutation({
       changes: [
         { op: 'delete', table: 'report_reporters', row: link },
         touch(report, actor, env, {}),
-        logEntry(env, actor, report.id, 'reporter_removed', { reporterId: a.reporterId }),
+        logEntry(env, actor, report.id, 'reporter_removed', {
+          reporterId: a.reporterId,
+          name: reporterName(state.reporters.get(a.reporterId)),
+        }),
       ],
       touchedReports: [report.id],
     };
   },
 });
+
+/** A reporter's display name for the log; the core redacts it for viewers without the permission. */
+function reporterName(r: { nome: string; cognome: string } | undefined): string | null {
+  if (!r) return null;
+  return `${r.nome} ${r.cognome}`.trim() || null;
+}

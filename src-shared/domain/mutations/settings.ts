@@ -7,7 +7,11 @@ import { defineMutation } from './framework';
 import { reporterRow } from './reporter-rows';
 
 const name = (label: string) =>
-  z.string().trim().min(1, { message: `${label}: il nome è obbligatorio.` }).max(120);
+  z
+    .string()
+    .trim()
+    .min(1, { message: `${label}: il nome è obbligatorio.` })
+    .max(120);
 
 export const categorySave = defineMutation({
   name: 'category.save',
@@ -23,10 +27,12 @@ export const categorySave = defineMutation({
   apply(state, a, actor, env) {
     requireAdmin(actor);
     if (a.parentId) {
-      if (a.parentId === a.id) fail('validation', 'Una categoria non può essere sottocategoria di sé stessa.');
+      if (a.parentId === a.id)
+        fail('validation', 'Una categoria non può essere sottocategoria di sé stessa.');
       const parent = state.categories.get(a.parentId);
       if (!parent) fail('validation', 'Categoria principale inesistente.');
-      if (parent!.parentId) fail('validation', 'Le categorie hanno due livelli: scegli una categoria principale.');
+      if (parent!.parentId)
+        fail('validation', 'Le categorie hanno due livelli: scegli una categoria principale.');
     }
     return {
       changes: [{ op: 'put', table: 'categories', row: { ...a, updatedAt: env.now } }],
@@ -47,7 +53,10 @@ export const outcomeSave = defineMutation({
   reads: () => ({}),
   apply(_state, a, actor, env) {
     requireAdmin(actor);
-    return { changes: [{ op: 'put', table: 'outcomes', row: { ...a, updatedAt: env.now } }], touchedReports: [] };
+    return {
+      changes: [{ op: 'put', table: 'outcomes', row: { ...a, updatedAt: env.now } }],
+      touchedReports: [],
+    };
   },
 });
 
@@ -104,7 +113,8 @@ export const groupSave = defineMutation({
   apply(state, a, actor, env) {
     requireAdmin(actor);
     const members = [...new Set(a.memberIds)];
-    for (const id of members) if (!state.users.has(id)) fail('validation', 'Un membro del gruppo non esiste.');
+    for (const id of members)
+      if (!state.users.has(id)) fail('validation', 'Un membro del gruppo non esiste.');
     const before = state.groups.get(a.id)?.memberIds ?? [];
     const changes: Change[] = [
       {
@@ -114,10 +124,12 @@ export const groupSave = defineMutation({
       },
     ];
     for (const userId of before) {
-      if (!members.includes(userId)) changes.push({ op: 'delete', table: 'group_members', row: { groupId: a.id, userId } });
+      if (!members.includes(userId))
+        changes.push({ op: 'delete', table: 'group_members', row: { groupId: a.id, userId } });
     }
     for (const userId of members) {
-      if (!before.includes(userId)) changes.push({ op: 'put', table: 'group_members', row: { groupId: a.id, userId } });
+      if (!before.includes(userId))
+        changes.push({ op: 'put', table: 'group_members', row: { groupId: a.id, userId } });
     }
     return { changes, touchedReports: [] };
   },
