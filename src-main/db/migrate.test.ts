@@ -59,23 +59,53 @@ function insertOldData(db: Sqlite) {
 }
 
 describe('migrations', () => {
-  it('migrates a database built at the previous version without losing data', () => {
-    const n = journalLength();
-    expect(n).toBeGreaterThanOrEqual(2);
-    const file = join(tmp(), 'old.db');
+  it('a database from before the search index gets every old report indexed', () => {
+    const file = join(tmp(), 'v0.db');
     const db = openDatabase(file);
-    migrateDatabase(db, migrationsUpTo(n - 1));
+    migrateDatabase(db, migrationsUpTo(1));
     insertOldData(db);
     migrateDatabase(db);
 
-    const report = db.prepare('SELECT code, title, status FROM reports WHERE seq = 1').get();
-    expect(report).toEqual({ code: '2025-000042', title: 'Lampione spento', status: 'in_gestione' });
     const q = (m: string) => db.prepare('SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?').all(m);
     // Old rows are in the new index, with accents folded and reporters and notes included.
     expect(q('"citta"')).toEqual([{ rowid: 1 }]);
     expect(q('"garibaldi"')).toEqual([{ rowid: 1 }]);
     expect(q('"elettricista"')).toEqual([{ rowid: 1 }]);
     expect(q('"2025" "000042"')).toEqual([{ rowid: 1 }]);
+    db.close();
+  });
+
+  it('migrates a database built at the previous version without losing data, and the hot queries use indexes', () => {
+    const n = journalLength();
+    expect(n).toBeGreaterThanOrEqual(3);
+    const file = join(tmp(), 'old.db');
+    const db = openDatabase(file);
+    migrateDatabase(db, migrationsUpTo(n - 1));
+    insertOldData(db);
+    const before = db.prepare('SELECT * FROM reports').all();
+    migrateDatabase(db);
+
+    expect(db.prepare('SELECT * FROM reports').all()).toEqual(before);
+    expect(db.prepare('SELECT code, title, status FROM reports WHERE seq = 1').get()).toEqual({
+      code: '2025-000042',
+      title: 'Lampione spento',
+      status: 'in_gestione',
+    });
+    expect(db.prepare('SELECT count(*) AS n FROM log_entries WHERE report_seq = 1').get()).toEqual({ n: 1 });
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan("SELECT id FROM reports WHERE code = '2025-000042'")).toMatch(/USING INDEX reports_code/);
+    expect(plan('SELECT id FROM reports ORDER BY created_at DESC LIMIT 50')).toMatch(
+      /USING INDEX reports_created/,
+    );
+    expect(plan("SELECT id FROM reports WHERE channel = 'web' ORDER BY created_at DESC LIMIT 50")).toMatch(
+      /USING INDEX reports_channel_created/,
+    );
+    expect(
+      plan(
+        "SELECT id FROM reports INDEXED BY reports_open_created WHERE status IN ('nuovo','in_gestione') ORDER BY created_at DESC LIMIT 50",
+      ),
+    ).toMatch(/reports_open_created/);
     db.close();
   });
 

@@ -51,6 +51,12 @@ export const reports = sqliteTable(
     index('reports_open_due')
       .on(t.dueAt)
       .where(sql`status IN ('nuovo','in_gestione') AND due_at IS NOT NULL`),
+    // Every list filter has an index to start from, newest first.
+    index('reports_created').on(t.createdAt),
+    index('reports_channel_created').on(t.channel, t.createdAt),
+    index('reports_outcome_created')
+      .on(t.outcomeId, t.createdAt)
+      .where(sql`outcome_id IS NOT NULL`),
   ],
 );
 

@@ -75,6 +75,13 @@ describe('report list query plans', () => {
     expect(p).toMatch(/reports_status_created/);
   });
 
+  it('every status, newest first, reads the created_at index with no sort step', () => {
+    const b = buildListQuery(db, query({ filters: { statuses: ['nuovo', 'in_gestione', 'chiuso'] } }), staff, 0);
+    const p = plan(listSql(b, false), [...b.params, 50, 0]);
+    expect(p).toMatch(/USING INDEX reports_created/);
+    expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  });
+
   it('opening by code uses the unique code index', () => {
     expect(plan('SELECT id FROM reports WHERE code = ?', ['2026-000001'])).toMatch(
       /USING INDEX reports_code/,
