@@ -19,6 +19,7 @@ import {
   zStatus,
   zUsername,
 } from '../domain/schemas';
+import { call, idOut, ok } from './call';
 import {
   zAttachmentView,
   zCategoryView,
@@ -70,19 +71,10 @@ export const zListInput = z.object({
   withTotal: z.boolean().default(true),
 });
 
-const ok = z.object({ ok: z.literal(true) });
-const idOut = z.object({ id: z.string() });
-
-const call = <I extends z.ZodType, O extends z.ZodType>(
-  input: I,
-  output: O,
-  opts: { public?: boolean } = {},
-) => ({
-  input,
-  output,
-  public: opts.public ?? false,
-});
-
+/**
+ * Calls of later capabilities live in their own files (calls-*.ts) and are spread in
+ * at the end, so parallel work does not edit the same lines.
+ */
 export const contract = {
   // --- session -------------------------------------------------------------
   'app.info': call(
