@@ -20,7 +20,7 @@ import { createStore } from '../core/store';
 import { planContext, planReport } from './replica-plan';
 
 /** Bump when the replica's content or format changes: cached benchmark replicas are rebuilt. */
-export const SEED_GENERATOR_VERSION = 1;
+export const SEED_GENERATOR_VERSION = 2;
 export const DEFAULT_SEED = 42;
 const YEARS = 5;
 const DAY = 86_400_000;
