@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName } from '../../src-shared/api';
 import { createUuidV7, DomainError } from '../../src-shared/domain';
+import { createCheckpointer } from '../db/checkpointer';
 import { migrateDatabase, openDatabase } from '../db/migrate';
 import { getMeta } from '../db/repos/settings-read';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, createAttachmentStore } from './attachments-store';
@@ -43,6 +44,8 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   const db = openDatabase(join(options.dataDir, DB_FILE));
   migrateDatabase(db);
   const store = createStore({ db, clock, newId });
+  const checkpointer = createCheckpointer(db);
+  store.onChange(() => checkpointer.afterWrite());
   const auth = createAuthService(db, clock);
   const services: CoreServices = {
     db,
@@ -108,6 +111,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     },
     close() {
       try {
+        checkpointer.close();
         db.pragma('optimize');
       } finally {
         db.close();

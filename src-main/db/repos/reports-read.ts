@@ -135,10 +135,10 @@ export function findByCode(db: Sqlite, code: string): { id: string; code: string
 }
 
 export function dashboard(db: Sqlite, actor: Actor, now: number): Dashboard {
-  const where: string[] = ['r.merged_into IS NULL'];
+  const where: string[] = [];
   const params: unknown[] = [];
   visibility(where, params, actor);
-  const w = where.join(' AND ');
+  const w = where.length ? where.join(' AND ') : '1';
   const byStatus = { nuovo: 0, in_gestione: 0, chiuso: 0 };
   for (const row of stmt(
     db,

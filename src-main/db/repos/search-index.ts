@@ -47,10 +47,10 @@ export function reportSeqsOfReporter(db: Sqlite, reporterId: string): number[] {
 /**
  * Turns whatever a person typed into a safe FTS5 query: every word becomes a quoted
  * string (so AND, OR, NEAR, quotes, parentheses, colons or a leading minus are just
- * text), the last word is a prefix so results appear while typing. Returns null when
+ * text); with prefixLast the last word is a prefix (see ftsQueryFor). Returns null when
  * nothing searchable is left. Never produces an FTS syntax error.
  */
-export function toFtsQuery(input: string): string | null {
+export function toFtsQuery(input: string, opts: { prefixLast: boolean } = { prefixLast: true }): string | null {
   // Split the way the unicode61 tokenizer does: letters and digits are token characters.
   const words = input.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return null;
@@ -58,7 +58,7 @@ export function toFtsQuery(input: string): string | null {
   return limited
     .map((w, i) => {
       const quoted = `"${w.replace(/"/g, '""')}"`;
-      return i === limited.length - 1 && w.length >= 2 ? `${quoted}*` : quoted;
+      return opts.prefixLast && i === limited.length - 1 && w.length >= 2 ? `${quoted}*` : quoted;
     })
     .join(' ');
 }
