@@ -1,61 +1,91 @@
 /**
- * WAL checkpoints when the clerk is not waiting. SQLite's automatic checkpoint runs
- * inside whichever commit crosses 1,000 WAL pages; a report's creation writes ~32 pages
- * (the row, its indexes, reporter, log, outbox, search index), so every ~31st save paid
- * for copying 4 MB back into the database. Here the checkpoint runs after a short idle
- * pause instead, and only a long burst of writes with no pause at all (an import) forces
- * one between writes, bounding the WAL.
+ * WAL checkpoints off the clerk's path. SQLite's automatic checkpoint runs inside
+ * whichever commit crosses 1,000 WAL pages; a report's creation writes ~32 pages (the
+ * row, its indexes, reporter, log, outbox, search index), so every ~31st save paid for
+ * copying 4 MB back into the database. Switching it off is not enough either: a WAL
+ * that only grows makes every commit extend the file, and the fsync of a growing file
+ * is slower than rewriting blocks in place.
+ *
+ * So a worker thread with its own connection runs PASSIVE checkpoints shortly after
+ * writes. PASSIVE never blocks the writer; once a checkpoint has copied everything, the
+ * next commit restarts the WAL from its beginning and the file stops growing.
  */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { Sqlite } from './migrate';
 
 export interface Checkpointer {
   /** Call after every committed write. */
   afterWrite(): void;
-  /** Final checkpoint (on close). */
+  /** Stops the worker and checkpoints the whole WAL into the database (on close). */
   close(): void;
 }
 
-export function createCheckpointer(
-  db: Sqlite,
-  opts: { idleMs?: number; maxWritesWithoutPause?: number } = {},
-): Checkpointer {
-  const idleMs = opts.idleMs ?? 250;
-  const maxWrites = opts.maxWritesWithoutPause ?? 250;
+// Plain CommonJS for an eval worker: no TypeScript loader, no bundler involved.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+parentPort.on('message', (m) => {
+  if (m === 'checkpoint') {
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { /* retried at the next write */ }
+    parentPort.postMessage('done');
+  }
+});
+`;
+
+export function createCheckpointer(db: Sqlite, opts: { delayMs?: number } = {}): Checkpointer {
+  const delayMs = opts.delayMs ?? 20;
   db.pragma('wal_autocheckpoint = 0');
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let writes = 0;
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: db.name } });
+  worker.unref();
+  let scheduled: ReturnType<typeof setTimeout> | null = null;
+  let running = false;
+  let again = false;
   let closed = false;
 
-  const checkpoint = () => {
-    timer = null;
-    if (closed || !db.open) return;
-    writes = 0;
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // A busy database retries at the next pause; nothing is lost, the WAL just grows.
+  const run = () => {
+    scheduled = null;
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
     }
+    running = true;
+    worker.postMessage('checkpoint');
   };
+  worker.on('message', (m) => {
+    if (m !== 'done') return;
+    running = false;
+    if (again && !closed) {
+      again = false;
+      run();
+    }
+  });
+  worker.on('error', (e) => console.error('[checkpointer]', e));
 
   return {
     afterWrite() {
-      if (closed) return;
-      writes += 1;
-      if (writes >= maxWrites) return checkpoint();
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(checkpoint, idleMs);
-      timer.unref?.();
+      if (closed || scheduled) return;
+      scheduled = setTimeout(run, delayMs);
+      scheduled.unref?.();
     },
     close() {
-      if (timer) clearTimeout(timer);
+      if (closed) return;
+      closed = true;
+      if (scheduled) clearTimeout(scheduled);
+      // The worker's connection holds no lock between checkpoints; ending the thread
+      // closes it. The final checkpoint runs here, on the closing connection.
+      void worker.terminate();
       if (db.open) {
         try {
           db.pragma('wal_checkpoint(TRUNCATE)');
         } catch {
-          /* closing anyway */
+          // Busy: the WAL stays and is replayed at the next start. Nothing is lost.
         }
       }
-      closed = true;
     },
   };
 }
