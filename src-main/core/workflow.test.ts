@@ -43,7 +43,16 @@ describe('report workflow', () => {
     expect(code).toMatch(/^2026-\d{6}$/);
 
     // Whole words, accents folded, reporters, the code, and a word still being typed ("manto").
-    for (const q of ['citta mantova', 'città', 'perche', 'esposito', 'g.esposito', code, 'città manto', 'espos']) {
+    for (const q of [
+      'citta mantova',
+      'città',
+      'perche',
+      'esposito',
+      'g.esposito',
+      code,
+      'città manto',
+      'espos',
+    ]) {
       const list = await w.ok<{ rows: { id: string }[] }>('reports.list', { filters: { q } }, f.clerk);
       expect(
         list.rows.map((r) => r.id),

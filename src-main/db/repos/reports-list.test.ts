@@ -76,7 +76,12 @@ describe('report list query plans', () => {
   });
 
   it('every status, newest first, reads the created_at index with no sort step', () => {
-    const b = buildListQuery(db, query({ filters: { statuses: ['nuovo', 'in_gestione', 'chiuso'] } }), staff, 0);
+    const b = buildListQuery(
+      db,
+      query({ filters: { statuses: ['nuovo', 'in_gestione', 'chiuso'] } }),
+      staff,
+      0,
+    );
     const p = plan(listSql(b, false), [...b.params, 50, 0]);
     expect(p).toMatch(/USING INDEX reports_created/);
     expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);

@@ -50,7 +50,10 @@ export function reportSeqsOfReporter(db: Sqlite, reporterId: string): number[] {
  * text); with prefixLast the last word is a prefix (see ftsQueryFor). Returns null when
  * nothing searchable is left. Never produces an FTS syntax error.
  */
-export function toFtsQuery(input: string, opts: { prefixLast: boolean } = { prefixLast: true }): string | null {
+export function toFtsQuery(
+  input: string,
+  opts: { prefixLast: boolean } = { prefixLast: true },
+): string | null {
   // Split the way the unicode61 tokenizer does: letters and digits are token characters.
   const words = input.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return null;
