@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src-main/db/schema.ts',
+  // Each capability may keep its tables in its own schema-*.ts file.
+  schema: './src-main/db/schema*.ts',
   out: './drizzle',
 });

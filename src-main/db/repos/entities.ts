@@ -81,6 +81,12 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
     const r = stmt(db, 'SELECT * FROM reporters WHERE id = ?').get(id) as Row | undefined;
     if (r) s.reporters.set(id, toReporter(r));
   }
+  for (const email of reads.reporterEmails ?? []) {
+    const r = stmt(db, 'SELECT * FROM reporters WHERE email = ? ORDER BY updated_at DESC LIMIT 1').get(
+      email.toLowerCase(),
+    ) as Row | undefined;
+    if (r) s.reportersByEmail.set(email.toLowerCase(), toReporter(r));
+  }
   for (const id of reads.categories ?? []) {
     const r = stmt(db, 'SELECT * FROM categories WHERE id = ?').get(id) as Row | undefined;
     if (r) s.categories.set(id, toCategory(r));

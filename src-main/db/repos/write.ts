@@ -188,6 +188,12 @@ export function applyChange(db: Sqlite, c: Change): void {
       ).run(r.id, r.name, r.description, b(r.active), r.updatedAt);
       return;
     }
+    case 'report_codes': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM report_codes WHERE code = ?').run(r.code);
+      stmt(db, 'INSERT OR REPLACE INTO report_codes (code, report_id) VALUES (?, ?)').run(r.code, r.reportId);
+      return;
+    }
     case 'group_members': {
       const r = c.row;
       if (c.op === 'delete') {

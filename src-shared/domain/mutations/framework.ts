@@ -35,6 +35,8 @@ export interface TableRows {
   users: User;
   groups: Omit<Group, 'memberIds'>;
   group_members: { groupId: string; userId: string };
+  /** Other codes a report answers to (provisional codes, merged reports). */
+  report_codes: { code: string; reportId: string };
 }
 export type TableName = keyof TableRows;
 
@@ -81,6 +83,8 @@ export interface Snapshot {
   usernames: Map<string, User>;
   groups: Map<string, Group>;
   attachments: Map<string, Attachment>;
+  /** email (lower case) → reporter, for reads.reporterEmails. */
+  reportersByEmail: Map<string, Reporter>;
 }
 
 export interface MutationEnv {
@@ -111,6 +115,7 @@ export function emptySnapshot(): Snapshot {
     usernames: new Map(),
     groups: new Map(),
     attachments: new Map(),
+    reportersByEmail: new Map(),
   };
 }
 
