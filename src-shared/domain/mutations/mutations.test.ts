@@ -127,6 +127,25 @@ describe('report.create', () => {
     expect(out.touchedReports).toEqual([rid]);
   });
 
+  it('keeps the provisional code an offline replica showed as an alias of the final one', () => {
+    const rid = id();
+    const out = run(
+      'report.create',
+      emptySnapshot(),
+      {
+        id: rid,
+        fields: { title: 'Buca', categoryId: null, channel: 'web' },
+        clientCode: '2026-BKTZ-0007',
+      },
+      clerk,
+    );
+    expect(out.changes.find((c) => c.table === 'reports')!.row).toMatchObject({ code: '2026-000777' });
+    expect(out.changes.find((c) => c.table === 'report_codes')!.row).toEqual({
+      code: '2026-BKTZ-0007',
+      reportId: rid,
+    });
+  });
+
   it('refuses suppliers, and an invalid codice fiscale with its Italian message', () => {
     const s = emptySnapshot();
     expect(

@@ -3,6 +3,7 @@ import { dueAtFor, yearInRome } from '../dates';
 import { fail } from '../errors';
 import { hasPermission, requireMajorEdits, requireStaff } from '../permissions';
 import { zId, zReportFields, zReportPatch, zReporterRef } from '../schemas';
+import { PROVISIONAL_CODE } from '../codes';
 import { canTransition, STATUS_LABELS, transitionError } from '../status';
 import type { Report } from '../types';
 import { defineMutation, logEntry, type Change } from './framework';
@@ -15,6 +16,11 @@ export const reportCreate = defineMutation({
     id: zId,
     fields: zReportFields,
     reporters: z.array(zReporterRef).max(50).default([]),
+    /**
+     * The provisional code an offline replica showed the clerk. When the authority
+     * (the sync server) assigns another code, this one stays as a permanent alias.
+     */
+    clientCode: z.string().regex(PROVISIONAL_CODE).optional(),
   }),
   reads: (a) => ({
     categories: a.fields.categoryId ? [a.fields.categoryId] : [],
@@ -50,6 +56,9 @@ export const reportCreate = defineMutation({
       closedAt: null,
     };
     const changes: Change[] = [{ op: 'put', table: 'reports', row: report }];
+    if (a.clientCode && a.clientCode !== code) {
+      changes.push({ op: 'put', table: 'report_codes', row: { code: a.clientCode, reportId: a.id } });
+    }
     changes.push(logEntry(env, actor, a.id, 'created', { code, channel: a.fields.channel }));
     const seen = new Set<string>();
     a.reporters.forEach((ref, position) => {
