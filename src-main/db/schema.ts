@@ -231,6 +231,12 @@ export const outbox = sqliteTable('outbox', {
   actorId: text('actor_id').notNull(),
   at: integer('at').notNull(),
   status: text('status').notNull().default('pending'),
+  /**
+   * Synced replicas only: the rows this mutation overwrote, as they were before
+   * (JSON [{ table, key, before }]). Rebasing on pulled server state restores them,
+   * then replays the mutation.
+   */
+  undo: text('undo'),
 });
 
 export const codeCounters = sqliteTable('code_counters', {
