@@ -77,6 +77,16 @@ export function createAuthService(db: Sqlite, clock: () => number) {
       return user && user.active ? user : null;
     },
 
+    /** A local session for a user the sync server (or the offline verifier) has vouched for. */
+    issueSession(user: User) {
+      const now = clock();
+      deleteExpiredSessions(db, now);
+      const { token, hash } = newSessionToken();
+      const expiresAt = now + SESSION_TTL_MS;
+      insertSession(db, hash, user.id, now, expiresAt);
+      return { token, user, expiresAt };
+    },
+
     logout(token: string) {
       deleteSession(db, hashToken(token));
     },

@@ -14,6 +14,11 @@ export interface CoreServices {
   municipality: () => string;
   demo: () => boolean;
   version: string;
+  /**
+   * Synced replicas hand out provisional codes (the server assigns the final ones);
+   * undefined = this replica is its own authority (standalone).
+   */
+  allocateCode: () => ((year: number) => string) | undefined;
 }
 
 /** Per call: the services plus who is calling (null for public calls). */

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventName } from '../../src-shared/api';
+import type { ApiEvents, EventName } from '../../src-shared/api';
 import { createUuidV7, DomainError } from '../../src-shared/domain';
 import { createCheckpointer } from '../db/checkpointer';
 import { migrateDatabase, openDatabase } from '../db/migrate';
@@ -19,6 +19,9 @@ import { reportHandlers } from './handlers-reports';
 import { appInfo, settingsHandlers, userView } from './handlers-settings';
 import { createRouter } from './router';
 import { createStore } from './store';
+import { createSyncClient, type SyncClient } from '../sync/client';
+import { getSyncState } from '../sync/sync-repo';
+import { syncedLogin, syncHandlers } from './handlers-sync';
 
 export const DB_FILE = 'sportello.db';
 
@@ -35,6 +38,7 @@ function appVersion(): string {
 
 export interface CoreInternals extends Core {
   services: CoreServices;
+  sync: SyncClient;
 }
 
 export async function createCore(options: CoreOptions): Promise<CoreInternals> {
@@ -43,10 +47,25 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(join(options.dataDir, DB_FILE));
   migrateDatabase(db);
-  const store = createStore({ db, clock, newId });
+  const store = createStore({ db, clock, newId, captureUndo: () => getSyncState(db) !== null });
   const checkpointer = createCheckpointer(db);
   store.onChange(() => checkpointer.afterWrite());
   const auth = createAuthService(db, clock);
+  const listeners = new Map<EventName, Set<Listener<EventName>>>();
+  const fire = <E extends EventName>(event: E, payload: ApiEvents[E]) => {
+    for (const l of listeners.get(event) ?? []) (l as Listener<E>)(payload);
+  };
+  const sync = createSyncClient({
+    db,
+    store,
+    clock,
+    appVersion: appVersion(),
+    onStatus: (st) => fire('sync.status', st),
+    onData: (p) => {
+      checkpointer.afterWrite();
+      fire('data.changed', p);
+    },
+  });
   const services: CoreServices = {
     db,
     store,
@@ -57,6 +76,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     municipality: () => getMeta(db, 'municipality') ?? 'Comune',
     demo: () => getMeta(db, 'demo') === '1',
     version: appVersion(),
+    allocateCode: () => (sync.isSynced() ? (year: number) => sync.provisionalCode(year) : undefined),
   };
 
   const userCount = () => (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
@@ -66,9 +86,16 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   const handlers: Handlers = {
     ...reportHandlers,
     ...settings,
-    'app.info': (ctx) => appInfo(ctx, userCount() === 0),
+    ...syncHandlers(sync, auth),
+    'auth.login': syncedLogin(sync, auth, settings['auth.login']),
+    'app.info': (ctx) => ({
+      ...appInfo(ctx, userCount() === 0 && !sync.isSynced()),
+      mode: sync.isSynced() ? ('synced' as const) : ('standalone' as const),
+    }),
     'setup.createAdmin': async (ctx, { username, fullName, password }) => {
-      if (userCount() > 0) throw new DomainError('forbidden', 'L’amministratore è già stato creato.');
+      if (userCount() > 0 || sync.isSynced()) {
+        throw new DomainError('forbidden', 'L’amministratore è già stato creato.');
+      }
       const id = newId();
       const all = {
         canReply: true,
@@ -94,10 +121,11 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     onError: (name, err) => console.error(`[core] ${name} failed:`, err),
   });
 
-  const listeners = new Map<EventName, Set<Listener<EventName>>>();
   store.onChange((p) => {
-    for (const l of listeners.get('data.changed') ?? []) l(p);
+    fire('data.changed', p);
+    sync.notifyLocalChange();
   });
+  if (sync.isSynced()) void sync.syncNow();
 
   return {
     dataDir: options.dataDir,
@@ -109,7 +137,9 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
       set.add(listener as Listener<EventName>);
       return () => set.delete(listener as Listener<EventName>);
     },
+    sync,
     close() {
+      sync.stop();
       try {
         checkpointer.close();
         db.pragma('optimize');

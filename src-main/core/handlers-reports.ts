@@ -44,10 +44,14 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
 
   'reports.create': (ctx, input) => {
     const id = input.id ?? ctx.newId();
+    const alloc = ctx.allocateCode();
+    // Offline from the server: a provisional code now, kept as an alias of the final one.
+    const clientCode = alloc ? alloc(yearInRome(ctx.clock())) : undefined;
     const out = ctx.store.mutate(
       'report.create',
-      { id, fields: input.fields, reporters: input.reporters },
+      { id, fields: input.fields, reporters: input.reporters, ...(clientCode ? { clientCode } : {}) },
       ctx.actor,
+      clientCode ? { allocateCode: () => clientCode } : {},
     );
     return out.value as { id: string; code: string };
   },

@@ -10,6 +10,7 @@ import type { Sqlite } from '../db/migrate';
 import { insertOutbox, nextCodeSeq } from '../db/repos/auth-repo';
 import { loadSnapshot, reportSeq } from '../db/repos/entities';
 import { reindexReport, reportSeqsOfReporter } from '../db/repos/search-index';
+import { imageBefore, type UndoImage } from '../db/repos/row-images';
 import { applyChange } from '../db/repos/write';
 import { zodMessage } from './zod-errors';
 
@@ -17,6 +18,11 @@ export interface StoreDeps {
   db: Sqlite;
   clock: () => number;
   newId: () => string;
+  /**
+   * Synced replicas record, with every outbox row, the rows it overwrote, so that
+   * pulled server state can be applied underneath and the mutation replayed on top.
+   */
+  captureUndo?: () => boolean;
 }
 
 export interface MutationOutcome {
@@ -30,59 +36,88 @@ export interface MutateOptions {
   allocateCode?: (year: number) => string;
 }
 
+export interface Execution extends MutationOutcome {
+  undo: UndoImage[];
+  reportSeqs: Set<number>;
+}
+
 export type ChangeListener = (o: { tables: string[]; reportIds: string[] }) => void;
 
-export function createStore({ db, clock, newId }: StoreDeps) {
+export function createStore({ db, clock, newId, captureUndo = () => false }: StoreDeps) {
   const listeners = new Set<ChangeListener>();
+
+  /**
+   * Runs one mutation inside the caller's transaction: parse, load, apply, persist,
+   * re-index. No outbox row: `mutate` adds it; a rebase replays existing ones.
+   */
+  function execute(name: string, rawArgs: unknown, actor: Actor, opts: MutateOptions = {}): Execution {
+    const def = (MUTATIONS as Record<string, (typeof MUTATIONS)[MutationName]>)[name];
+    if (!def) throw new DomainError('validation', `Operazione sconosciuta: ${name}`);
+    const parsed = def.args.safeParse(rawArgs);
+    if (!parsed.success) throw new DomainError('validation', zodMessage(parsed.error));
+    const args = parsed.data as never;
+    const snapshot = loadSnapshot(db, def.reads(args));
+    const result = def.apply(snapshot, args, actor, {
+      now: clock(),
+      newId,
+      allocateCode: opts.allocateCode ?? ((year) => formatFinalCode(year, nextCodeSeq(db, year))),
+    });
+    // Parents before children: a report row must exist before its links reference it.
+    const ordered = [...result.changes].sort((a, b) => rank(a) - rank(b));
+    const undo: UndoImage[] = [];
+    const capture = captureUndo();
+    for (const c of ordered) {
+      if (capture) undo.push(imageBefore(db, c));
+      applyChange(db, c);
+    }
+    const seqs = new Set<number>();
+    for (const id of result.touchedReports) {
+      const s = reportSeq(db, id);
+      if (s !== undefined) seqs.add(s);
+    }
+    for (const c of result.changes) {
+      if (c.table === 'reporters') for (const s of reportSeqsOfReporter(db, c.row.id)) seqs.add(s);
+    }
+    for (const s of seqs) reindexReport(db, s);
+    return {
+      value: result.value,
+      changes: result.changes,
+      touchedReports: result.touchedReports,
+      undo,
+      reportSeqs: seqs,
+    };
+  }
 
   const run = db.transaction(
     (name: MutationName, rawArgs: unknown, actor: Actor, opts: MutateOptions): MutationOutcome => {
-      const def = MUTATIONS[name];
-      if (!def) throw new DomainError('validation', `Operazione sconosciuta: ${name}`);
-      const parsed = def.args.safeParse(rawArgs);
-      if (!parsed.success) throw new DomainError('validation', zodMessage(parsed.error));
-      const args = parsed.data as never;
-      const now = clock();
-      const snapshot = loadSnapshot(db, def.reads(args));
-      const result = def.apply(snapshot, args, actor, {
-        now,
-        newId,
-        allocateCode: opts.allocateCode ?? ((year) => formatFinalCode(year, nextCodeSeq(db, year))),
-      });
-      // Parents before children: a report row must exist before its links reference it.
-      const ordered = [...result.changes].sort((a, b) => rank(a) - rank(b));
-      for (const c of ordered) applyChange(db, c);
-      const seqs = new Set<number>();
-      for (const id of result.touchedReports) {
-        const s = reportSeq(db, id);
-        if (s !== undefined) seqs.add(s);
-      }
-      for (const c of result.changes) {
-        if (c.table === 'reporters') for (const s of reportSeqsOfReporter(db, c.row.id)) seqs.add(s);
-      }
-      for (const s of seqs) reindexReport(db, s);
-      if (result.changes.length > 0) {
+      const out = execute(name, rawArgs, actor, opts);
+      if (out.changes.length > 0) {
         insertOutbox(db, {
           mutationId: newId(),
           name,
           args: JSON.stringify(rawArgs),
           actorId: actor.id,
-          at: now,
+          at: clock(),
+          undo: captureUndo() ? JSON.stringify(out.undo) : null,
         });
       }
-      return { value: result.value, changes: result.changes, touchedReports: result.touchedReports };
+      return { value: out.value, changes: out.changes, touchedReports: out.touchedReports };
     },
   );
+
+  function emit(tables: string[], reportIds: string[]) {
+    for (const l of listeners) l({ tables, reportIds });
+  }
 
   return {
     mutate(name: MutationName, args: unknown, actor: Actor, opts: MutateOptions = {}): MutationOutcome {
       const out = run(name, args, actor, opts);
-      if (out.changes.length > 0) {
-        const tables = [...new Set(out.changes.map((c) => c.table))];
-        for (const l of listeners) l({ tables, reportIds: out.touchedReports });
-      }
+      if (out.changes.length > 0) emit([...new Set(out.changes.map((c) => c.table))], out.touchedReports);
       return out;
     },
+    execute,
+    /** Tells listeners that data changed by other means (a pull from the server). */
+    emit,
     onChange(l: ChangeListener): () => void {
       listeners.add(l);
       return () => listeners.delete(l);

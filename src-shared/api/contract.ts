@@ -20,6 +20,7 @@ import {
   zUsername,
 } from '../domain/schemas';
 import { call, idOut, ok } from './call';
+import { syncCalls, type SyncStatusView } from './calls-sync';
 import {
   zAttachmentView,
   zCategoryView,
@@ -228,6 +229,7 @@ export const contract = {
     }),
     idOut,
   ),
+  ...syncCalls,
 } as const;
 
 export type Contract = typeof contract;
@@ -248,5 +250,6 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError
 /** Events the core pushes to the renderer through `api.on`. */
 export interface ApiEvents {
   'data.changed': { tables: string[]; reportIds: string[] };
+  'sync.status': SyncStatusView;
 }
 export type EventName = keyof ApiEvents;

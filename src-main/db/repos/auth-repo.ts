@@ -54,14 +54,15 @@ export function deleteExpiredSessions(db: Sqlite, now: number): void {
 
 export function insertOutbox(
   db: Sqlite,
-  row: { mutationId: string; name: string; args: string; actorId: string; at: number },
+  row: { mutationId: string; name: string; args: string; actorId: string; at: number; undo?: string | null },
 ): void {
-  stmt(db, 'INSERT INTO outbox (mutation_id, name, args, actor_id, at) VALUES (?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO outbox (mutation_id, name, args, actor_id, at, undo) VALUES (?, ?, ?, ?, ?, ?)').run(
     row.mutationId,
     row.name,
     row.args,
     row.actorId,
     row.at,
+    row.undo ?? null,
   );
 }
 

@@ -1,0 +1,379 @@
+/**
+ * The PC's sync client: pushes the outbox in order, pulls what changed since its
+ * cursor, rebases pending work on top, listens for pokes. It never loses a mutation:
+ * an outbox row leaves only when a complete pull shows the server has processed it.
+ */
+import WebSocket from 'ws';
+import { createUuidV7, formatProvisionalCode } from '../../src-shared/domain';
+import {
+  PROTOCOL_VERSION,
+  zHelloResponse,
+  zLoginResponse,
+  zPullResponse,
+  zPushResponse,
+  type RowChange,
+} from '../../src-shared/sync/protocol';
+import type { Store } from '../core/store';
+import type { Sqlite } from '../db/migrate';
+import { stmt } from '../db/repos/stmt';
+import { describeMutation, reportIdOfArgs } from './describe';
+import { postJson, SyncHttpError } from './http';
+import { createRebaser } from './rebase';
+import {
+  countPending,
+  getSyncState,
+  initSyncState,
+  insertNotice,
+  pendingOutbox,
+  updateSyncState,
+  type SyncState,
+} from './sync-repo';
+import { wipeReplica } from './wipe';
+
+/** Schema version of this replica's wire rows; the server may require a minimum. */
+export const CLIENT_SCHEMA_VERSION = 1;
+
+export type SyncPhase =
+  'standalone' | 'online' | 'offline' | 'syncing' | 'bootstrapping' | 'unauthenticated' | 'update_required';
+
+export interface SyncStatus {
+  phase: SyncPhase;
+  serverUrl: string | null;
+  pending: number;
+  lastSyncAt: number | null;
+  message: string | null;
+  /** Bootstrap progress: rows received and the server's estimate of the total. */
+  progress: { rows: number; total: number | null } | null;
+  notices: number;
+}
+
+export interface SyncClientDeps {
+  db: Sqlite;
+  store: Store;
+  clock: () => number;
+  appVersion: string;
+  onStatus?: (s: SyncStatus) => void;
+  onData?: (p: { tables: string[]; reportIds: string[] }) => void;
+  /** Batch sizes (tests use small ones to exercise paging). */
+  pushBatch?: number;
+  pullLimit?: number;
+}
+
+export function createSyncClient(deps: SyncClientDeps) {
+  const { db, store, clock } = deps;
+  const rebaser = createRebaser(db, store, clock);
+  const newId = createUuidV7(clock);
+  let phase: SyncPhase = getSyncState(db) ? 'offline' : 'standalone';
+  let message: string | null = null;
+  let progress: SyncStatus['progress'] = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let pushTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryDelay = 1000;
+  let ws: WebSocket | null = null;
+  let wsRetry: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  let helloOk = false;
+
+  const state = () => getSyncState(db);
+
+  function status(): SyncStatus {
+    const s = state();
+    return {
+      phase,
+      serverUrl: s?.serverUrl ?? null,
+      pending: s ? countPending(db, s.ackedSeq) : 0,
+      lastSyncAt: s?.lastSyncAt ?? null,
+      message,
+      progress,
+      notices: (
+        stmt(db, 'SELECT count(*) AS n FROM sync_notices WHERE acknowledged_at IS NULL').get() as {
+          n: number;
+        }
+      ).n,
+    };
+  }
+  const publish = () => deps.onStatus?.(status());
+
+  function setPhase(p: SyncPhase, msg: string | null = null) {
+    phase = p;
+    message = msg;
+    publish();
+  }
+
+  async function hello(s: SyncState) {
+    if (helloOk) return;
+    const h = await postJson(
+      s.serverUrl,
+      '/sync/v1/hello',
+      {
+        protocolVersion: PROTOCOL_VERSION,
+        schemaVersion: CLIENT_SCHEMA_VERSION,
+        appVersion: deps.appVersion,
+      },
+      zHelloResponse,
+      { timeoutMs: 10_000 },
+    );
+    if (!h.ok) {
+      throw new SyncHttpError(
+        'refused',
+        h.message ?? 'Questa versione di Sportello è troppo vecchia per il server: aggiornala.',
+        426,
+      );
+    }
+    helloOk = true;
+  }
+
+  /** Sends the outbox in order. Stops at a mutation of another user: it waits for that user's session. */
+  async function push(s: SyncState) {
+    const batchSize = deps.pushBatch ?? 200;
+    let after = s.ackedSeq;
+    for (;;) {
+      const batch = pendingOutbox(db, after, batchSize);
+      const mine = [];
+      for (const m of batch) {
+        if (m.actorId !== s.tokenUserId) break;
+        mine.push(m);
+      }
+      if (mine.length === 0) return;
+      const res = await postJson(
+        s.serverUrl,
+        '/sync/v1/push',
+        {
+          clientId: s.clientId,
+          mutations: mine.map((m) => ({
+            seq: m.seq,
+            mutationId: m.mutationId,
+            name: m.name,
+            args: m.args,
+            at: m.at,
+          })),
+        },
+        zPushResponse,
+        { token: s.token },
+      );
+      for (const o of res.outcomes) {
+        if (o.status !== 'rejected' || !o.error) continue;
+        const m = mine.find((x) => x.seq === o.seq);
+        if (!m) continue;
+        const reportId = reportIdOfArgs(m.name, m.args);
+        const code = reportId
+          ? ((stmt(db, 'SELECT code FROM reports WHERE id = ?').get(reportId) as { code: string } | undefined)
+              ?.code ?? null)
+          : null;
+        insertNotice(db, {
+          id: `${s.clientId}:${m.seq}`,
+          at: clock(),
+          reportId,
+          reportCode: code,
+          mutationName: m.name,
+          what: describeMutation(m.name),
+          message: o.error.message,
+        });
+      }
+      after = mine[mine.length - 1]!.seq;
+      if (mine.length < batch.length || batch.length < batchSize) return;
+    }
+  }
+
+  async function pull(s: SyncState) {
+    let cursor = s.cursor;
+    let rows = 0;
+    const bootstrapping = cursor === 0;
+    if (bootstrapping) {
+      progress = { rows: 0, total: null };
+      setPhase('bootstrapping');
+    }
+    for (;;) {
+      const page = await postJson(
+        s.serverUrl,
+        '/sync/v1/pull',
+        { clientId: s.clientId, cursor, limit: deps.pullLimit ?? 5_000 },
+        zPullResponse,
+        { token: s.token, timeoutMs: 120_000 },
+      );
+      if (page.reset) {
+        db.transaction(() => {
+          wipeReplica(db);
+          updateSyncState(db, { cursor: 0, bootstrapping: true });
+        })();
+        cursor = 0;
+        continue;
+      }
+      const acked = state()!.ackedSeq;
+      const result = rebaser.apply({ ...page, changes: page.changes as RowChange[] }, acked);
+      cursor = page.cursor;
+      rows += page.changes.length;
+      if (progress) {
+        progress = { rows, total: page.totalEstimate ?? null };
+        publish();
+      }
+      if (result.tables.length || result.reportIds.length)
+        deps.onData?.({ tables: result.tables, reportIds: result.reportIds });
+      if (!page.more) break;
+    }
+    if (bootstrapping) updateSyncState(db, { bootstrapping: false });
+    progress = null;
+  }
+
+  async function cycle() {
+    const s = state();
+    if (!s) return;
+    if (!s.token) {
+      setPhase('unauthenticated', 'Accedi per sincronizzare con il server.');
+      return;
+    }
+    setPhase(s.cursor === 0 ? 'bootstrapping' : 'syncing');
+    try {
+      await hello(s);
+      await push(s);
+      await pull(state()!);
+      // Pulling may have confirmed work; anything queued meanwhile goes now.
+      const after = state()!;
+      if (countPending(db, after.ackedSeq) > 0) await push(after);
+      updateSyncState(db, { lastSyncAt: clock(), lastError: null });
+      retryDelay = 1000;
+      setPhase('online');
+      ensurePokeSocket();
+    } catch (e) {
+      const err = e instanceof SyncHttpError ? e : new SyncHttpError('network', (e as Error).message);
+      updateSyncState(db, { lastError: err.message });
+      if (err.kind === 'unauthenticated') setPhase('unauthenticated', err.message);
+      else if (err.status === 426) setPhase('update_required', err.message);
+      else {
+        setPhase('offline', err.message);
+        scheduleRetry();
+      }
+    }
+  }
+
+  function scheduleRetry() {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void syncNow();
+    }, retryDelay);
+    retryTimer.unref?.();
+    retryDelay = Math.min(retryDelay * 2, 30_000);
+  }
+
+  /** Runs a sync cycle; calls while one runs coalesce into one more cycle. */
+  function syncNow(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await cycle();
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  function ensurePokeSocket() {
+    const s = state();
+    if (stopped || !s?.token || ws) return;
+    const url = new URL('/sync/v1/poke', s.serverUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', s.token);
+    const sock = new WebSocket(url);
+    ws = sock;
+    sock.on('message', () => void syncNow());
+    sock.on('error', () => undefined);
+    sock.on('close', () => {
+      if (ws === sock) ws = null;
+      if (stopped) return;
+      wsRetry = setTimeout(() => {
+        wsRetry = null;
+        // Reconnecting means we may have missed pokes: pull once.
+        void syncNow();
+      }, 2000);
+      wsRetry.unref?.();
+    });
+  }
+
+  return {
+    status,
+    syncNow,
+    /** After a local mutation: push soon (coalescing bursts of edits). */
+    notifyLocalChange() {
+      if (!state() || pushTimer) return;
+      publish();
+      pushTimer = setTimeout(() => {
+        pushTimer = null;
+        void syncNow();
+      }, 15);
+      pushTimer.unref?.();
+    },
+    isSynced: () => state() !== null,
+
+    /** A provisional code while the server has not assigned the final one. */
+    provisionalCode(year: number): string {
+      const s = state();
+      if (!s?.replicaTag) throw new Error('Replica senza sigla: accedi al server almeno una volta.');
+      const key = `prov:${year}`;
+      const cur = stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+      const next = (cur ? Number(cur.value) : 0) + 1;
+      stmt(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, String(next));
+      return formatProvisionalCode(year, s.replicaTag, next);
+    },
+
+    /** Logs in against the server; on success the token drives this PC's sync. */
+    async serverLogin(serverUrl: string, username: string, password: string) {
+      const clientId = state()?.clientId ?? newId();
+      const s0 = state();
+      const h = await postJson(
+        serverUrl,
+        '/sync/v1/hello',
+        {
+          protocolVersion: PROTOCOL_VERSION,
+          schemaVersion: CLIENT_SCHEMA_VERSION,
+          appVersion: deps.appVersion,
+        },
+        zHelloResponse,
+        { timeoutMs: 10_000 },
+      );
+      if (!h.ok)
+        throw new SyncHttpError('refused', h.message ?? 'Versione non compatibile con il server.', 426);
+      const res = await postJson(
+        serverUrl,
+        '/sync/v1/login',
+        { username, password, clientId },
+        zLoginResponse,
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      db.transaction(() => {
+        if (!s0) initSyncState(db, serverUrl, clientId);
+        updateSyncState(db, {
+          token: res.token,
+          tokenUserId: res.userId,
+          replicaTag: res.replicaTag,
+          serverUrl,
+        });
+      })();
+      helloOk = true;
+      if (ws) {
+        ws.close();
+        ws = null;
+      }
+      return res;
+    },
+
+    stop() {
+      stopped = true;
+      for (const t of [pushTimer, retryTimer, wsRetry]) if (t) clearTimeout(t);
+      ws?.close();
+      ws = null;
+    },
+  };
+}
+
+export type SyncClient = ReturnType<typeof createSyncClient>;
