@@ -222,6 +222,15 @@ describe('status moves', () => {
     expect(e.message).toMatch(/presa in gestione/);
   });
 
+  it('taking in charge never reopens a closed report', () => {
+    const r = report({ status: 'chiuso', outcomeId: positivo.id });
+    const e = refusal(() =>
+      run('report.setStatus', world(r), { reportId: r.id, status: 'in_gestione' }, clerk),
+    );
+    expect(e.code).toBe('invalid_transition');
+    expect(e.message).toMatch(/riaperta/);
+  });
+
   it('refuses to close a report someone already closed', () => {
     const r = report({ status: 'chiuso', outcomeId: positivo.id });
     expect(

@@ -164,6 +164,11 @@ export const reportSetStatus = defineMutation({
   apply(state, a, actor, env) {
     const { report } = loadReport(state, actor, a.reportId);
     requireNotMerged(report);
+    // Taking in charge is Nuovo → In gestione only: a closed report comes back through
+    // report.reopen, which clears the outcome and says why.
+    if (report.status === 'chiuso') {
+      fail('invalid_transition', 'La segnalazione è chiusa: per lavorarci ancora va riaperta.');
+    }
     if (!canTransition(report.status, a.status))
       fail('invalid_transition', transitionError(report.status, a.status));
     return {
