@@ -24,6 +24,8 @@ Comandi:
       [--email E] [--password P]   (senza --password ne genera una temporanea)
   reset-password        Imposta una nuova password e chiude le sessioni aperte
       --username U [--password P]
+  mail parse FILE.eml   Dice che cosa farebbe la posta in arrivo con quel messaggio (JSON)
+      [--data-dir DIR] [--max-mb N]
   --help                Questo aiuto
 
 Variabili d'ambiente: SPORTELLO_DATA_DIR (cartella dei dati).
@@ -66,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./accounts')).userAdd(rest.slice(1));
       case 'reset-password':
         return await (await import('./accounts')).resetPassword(rest);
+      case 'mail':
+        return await (await import('./mail')).mailCommand(rest);
       default:
         throw new UsageError(`Comando sconosciuto: ${cmd}`);
     }
