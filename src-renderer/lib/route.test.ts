@@ -9,6 +9,7 @@ describe('routes', () => {
     expect(parseRoute('#/segnalazioni/abc')).toEqual({ name: 'detail', id: 'abc' });
     expect(parseRoute('#/impostazioni/utenti')).toEqual({ name: 'settings', tab: 'utenti' });
     expect(parseRoute('#/impostazioni/boh')).toEqual({ name: 'settings', tab: 'categorie' });
+    expect(parseRoute('#/sincronizzazione')).toEqual({ name: 'sync' });
     expect(parseRoute('#/altro')).toEqual({ name: 'notFound' });
   });
   it('round-trips', () => {
@@ -18,6 +19,7 @@ describe('routes', () => {
       '#/segnalazioni/nuova',
       '#/segnalazioni/x1',
       '#/impostazioni/esiti',
+      '#/sincronizzazione',
     ]) {
       expect(routeHref(parseRoute(h))).toBe(h);
     }

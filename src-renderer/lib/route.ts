@@ -5,6 +5,7 @@ export type Route =
   | { name: 'new' }
   | { name: 'detail'; id: string }
   | { name: 'settings'; tab: SettingsTab }
+  | { name: 'sync' }
   | { name: 'notFound' };
 
 export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi'] as const;
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
     if (parts[1] === 'nuova') return { name: 'new' };
     return { name: 'detail', id: parts[1]! };
   }
+  if (parts[0] === 'sincronizzazione') return { name: 'sync' };
   if (parts[0] === 'impostazioni') {
     const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '')
       ? (parts[1] as SettingsTab)
@@ -40,6 +42,8 @@ export function routeHref(r: Route): string {
       return `#/segnalazioni/${encodeURIComponent(r.id)}`;
     case 'settings':
       return `#/impostazioni/${r.tab}`;
+    case 'sync':
+      return '#/sincronizzazione';
     default:
       return '#/cruscotto';
   }
