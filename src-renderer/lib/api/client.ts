@@ -14,6 +14,9 @@ const SESSION_KEY = 'sportello.session';
 
 type UnauthHandler = () => void;
 
+/** Calls that check a password: their 'unauthenticated' answer means a wrong password. */
+const CREDENTIAL_CALLS: ReadonlySet<CallName> = new Set<CallName>(['auth.login', 'sync.connect']);
+
 /**
  * The typed client over whichever transport this window has. Holds the session token
  * (per tab, in sessionStorage) and reports 'unauthenticated' answers so the app can go
@@ -41,7 +44,8 @@ export class ApiClient {
 
   async invoke<N extends CallName>(name: N, input: CallInput<N>): Promise<ApiResult<CallOutput<N>>> {
     const res = (await this.transport.invoke(name, input, this.session)) as ApiResult<CallOutput<N>>;
-    if (!res.ok && res.error.code === 'unauthenticated' && name !== 'auth.login') {
+    // Wrong credentials on a login-like call are an answer, not the end of this session.
+    if (!res.ok && res.error.code === 'unauthenticated' && !CREDENTIAL_CALLS.has(name)) {
       this.setSession(null);
       this.onUnauth?.();
     }

@@ -2,6 +2,7 @@ import type { CallOutput, UserView } from '../../../src-shared/api';
 import { api } from '../api/client';
 
 type AppInfo = CallOutput<'app.info'>;
+type SessionValue = CallOutput<'auth.login'>;
 
 /** Who is logged in and what this installation is. */
 class Session {
@@ -45,6 +46,20 @@ class Session {
       if (this.info) this.info = { ...this.info, needsSetup: false };
     }
     return res;
+  }
+
+  /**
+   * Takes over a session obtained by another call than auth.login (sync.connect): same
+   * token handling as login, and the installation's info is read again because the PC
+   * may have changed mode.
+   */
+  adopt(value: SessionValue): void {
+    api.setSession(value.token);
+    this.user = value.user;
+    if (this.info) this.info = { ...this.info, needsSetup: false };
+    void api.invoke('app.info', {}).then((info) => {
+      if (info.ok) this.info = info.value;
+    });
   }
 
   async logout(): Promise<void> {
