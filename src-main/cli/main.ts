@@ -26,6 +26,10 @@ Comandi:
       --username U [--password P]
   mail parse FILE.eml   Dice che cosa farebbe la posta in arrivo con quel messaggio (JSON)
       [--data-dir DIR] [--max-mb N]
+  export                Esporta le segnalazioni dei filtri indicati, come un utente
+      --format csv|xlsx|pdf --out FILE [--data-dir DIR] [--username U]
+      [--status nuovo,in_gestione,chiuso] [--category NOME|ID] [--channel C]
+      [--from gg/mm/aaaa] [--to gg/mm/aaaa] [--q TESTO] [--overdue] [--sort campo:asc|desc]
   --help                Questo aiuto
 
 Variabili d'ambiente: SPORTELLO_DATA_DIR (cartella dei dati).
@@ -66,6 +70,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'user':
         if (rest[0] !== 'add') throw new UsageError('Sottocomando sconosciuto: usa «sportello user add».');
         return await (await import('./accounts')).userAdd(rest.slice(1));
+      case 'export':
+        return await (await import('./export')).exportCommand(rest);
       case 'reset-password':
         return await (await import('./accounts')).resetPassword(rest);
       case 'mail':

@@ -16,6 +16,7 @@ import type { Core, CoreOptions, Listener } from './core-types';
 import { loadDemo } from './demo/load-demo';
 import type { Handlers } from './handler-types';
 import { reportHandlers } from './handlers-reports';
+import { statsHandlers } from './handlers-stats';
 import { appInfo, settingsHandlers, userView } from './handlers-settings';
 import { createRouter } from './router';
 import { createStore } from './store';
@@ -85,6 +86,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   const settings = settingsHandlers(auth);
   const handlers: Handlers = {
     ...reportHandlers,
+    ...statsHandlers(services, (e, p) => listeners.get(e)?.forEach((l) => l(p))),
     ...settings,
     ...syncHandlers(sync, auth),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),

@@ -20,6 +20,7 @@ import {
   zUsername,
 } from '../domain/schemas';
 import { call, idOut, ok } from './call';
+import { statsCallsFor } from './calls-stats';
 import { syncCalls, type SyncStatusView } from './calls-sync';
 import {
   zAttachmentView,
@@ -230,6 +231,7 @@ export const contract = {
     idOut,
   ),
   ...syncCalls,
+  ...statsCallsFor(zReportFilters.default(zReportFilters.parse({})), SORT_FIELDS),
 } as const;
 
 export type Contract = typeof contract;
@@ -250,6 +252,7 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError
 /** Events the core pushes to the renderer through `api.on`. */
 export interface ApiEvents {
   'data.changed': { tables: string[]; reportIds: string[] };
+  'export.progress': { exportId: string; rows: number; total: number | null; state: string };
   'sync.status': SyncStatusView;
 }
 export type EventName = keyof ApiEvents;
