@@ -9,6 +9,7 @@ import {
   reportUnassign,
 } from './report-links';
 import { reportClose, reportCreate, reportReopen, reportSetStatus, reportUpdate } from './report-core';
+import { reportMailFollowUp, reportMailNotice, reportMarkReplySeen, reportReceiveMail } from './mail';
 import { categorySave, groupSave, outcomeSave, reporterSave, userSave } from './settings';
 
 export * from './framework';
@@ -32,6 +33,10 @@ export const MUTATIONS = {
   'outcome.save': outcomeSave,
   'user.save': userSave,
   'group.save': groupSave,
+  'report.receiveMail': reportReceiveMail,
+  'report.mailFollowUp': reportMailFollowUp,
+  'report.mailNotice': reportMailNotice,
+  'report.markReplySeen': reportMarkReplySeen,
 } as const satisfies Record<string, MutationDef>;
 
 export type MutationName = keyof typeof MUTATIONS;
