@@ -30,6 +30,7 @@ Comandi:
       --format csv|xlsx|pdf --out FILE [--data-dir DIR] [--username U]
       [--status nuovo,in_gestione,chiuso] [--category NOME|ID] [--channel C]
       [--from gg/mm/aaaa] [--to gg/mm/aaaa] [--q TESTO] [--overdue] [--sort campo:asc|desc]
+  server                Server di sincronizzazione (--port, --host, --database-url, --data-dir, --tls-cert/--tls-key; «server user add» crea utenti)
   --help                Questo aiuto
 
 Variabili d'ambiente: SPORTELLO_DATA_DIR (cartella dei dati).
@@ -65,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
         });
         return 0;
       }
+      case 'server':
+        return await (await import('./server')).server(rest);
       case 'bench':
         return await (await import('../bench/cli')).runBench(rest);
       case 'user':

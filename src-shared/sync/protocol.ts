@@ -136,3 +136,12 @@ export function rowKey(table: SyncTable, row: Record<string, unknown>): string {
 
 /** WebSocket poke message (server → client). */
 export const zPoke = z.object({ type: z.literal('poke'), version: z.number().int() });
+
+/**
+ * POST /sync/v1/password (bearer): change one's own password. Every session of the user
+ * is revoked; the answer is a fresh session for the calling client (zLoginResponse).
+ */
+export const zPasswordChangeRequest = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(8, { message: 'La password deve avere almeno 8 caratteri.' }).max(200),
+});

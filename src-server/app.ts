@@ -1,0 +1,123 @@
+/**
+ * The Sportello sync server: HTTP JSON under /sync/v1/… and a poke WebSocket, on
+ * PostgreSQL (`databaseUrl`) or embedded PGlite (`dataDir`, or a temporary folder that
+ * is removed on close: handy for tests). Started by `sportello server` and, in-process,
+ * by tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { addUser, ensureDefaults, type NewUser } from './admin';
+import { authenticate, bearer } from './auth';
+import type { ServerContext } from './context';
+import { errorBody, HttpError, MESSAGES } from './errors';
+import { PokeHub } from './poke';
+import { maxVersion } from './rows';
+import { authRoutes } from './routes-auth';
+import { syncRoutes } from './routes-sync';
+import { openStorage } from './storage/open';
+import { POKE_CHANNEL, type Storage } from './storage/storage';
+
+/** Replicas whose SQLite schema is older than this must update before syncing. */
+export const MIN_CLIENT_SCHEMA_VERSION = 1;
+export const SERVER_VERSION = '0.1.0';
+
+export interface ServerOptions {
+  /** PostgreSQL connection string; otherwise embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite lives in <dataDir>/pgdata; without it, in a temporary folder removed on close. */
+  dataDir?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. Use 0.0.0.0 to serve the network (with TLS or behind a reverse proxy). */
+  host?: string;
+  clock?: () => number;
+  logger?: FastifyServerOptions['logger'];
+  /** PEM certificate and key: the server speaks HTTPS/WSS itself. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  minClientSchemaVersion?: number;
+}
+
+export interface SyncServer {
+  url: string;
+  port: number;
+  storage: Storage;
+  /** Same as `sportello server user add`: a versioned user row plus its password hash. */
+  addUser(user: NewUser): Promise<{ id: string }>;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+export async function createServer(opts: ServerOptions = {}): Promise<SyncServer> {
+  const clock = opts.clock ?? Date.now;
+  const tempDir =
+    !opts.databaseUrl && !opts.dataDir ? mkdtempSync(join(tmpdir(), 'sportello-server-')) : null;
+  const storage = await openStorage({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? tempDir! });
+  let unlisten: (() => Promise<void>) | null = null;
+  try {
+    await ensureDefaults(storage, clock);
+    const pokes = new PokeHub(await maxVersion(storage));
+    unlisten = await storage.listen(POKE_CHANNEL, (payload) => pokes.poke(Number(payload)));
+    const ctx: ServerContext = {
+      storage,
+      clock,
+      pokes,
+      minClientSchemaVersion: opts.minClientSchemaVersion ?? MIN_CLIENT_SCHEMA_VERSION,
+      serverVersion: SERVER_VERSION,
+      auth: (req) => authenticate(storage, clock(), bearer(req.headers.authorization)),
+    };
+    const app = Fastify({
+      logger: opts.logger ?? false,
+      bodyLimit: BODY_LIMIT,
+      ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+    });
+    await app.register(websocket);
+    app.setErrorHandler((err, req, reply) => {
+      if (err instanceof HttpError) return reply.code(err.status).send(errorBody(err.code, err.message));
+      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      if (status === 413) return reply.code(413).send(errorBody('too_large', 'Richiesta troppo grande.'));
+      if (status >= 400 && status < 500) {
+        return reply
+          .code(400)
+          .send(errorBody('validation', 'Richiesta non valida: serve un corpo JSON corretto.'));
+      }
+      req.log.error(err);
+      return reply.code(500).send(errorBody('internal', MESSAGES.internal));
+    });
+    app.setNotFoundHandler((_req, reply) =>
+      reply.code(404).send(errorBody('not_found', 'Indirizzo sconosciuto.')),
+    );
+    authRoutes(app, ctx);
+    syncRoutes(app, ctx);
+    const host = opts.host ?? '127.0.0.1';
+    await app.listen({ port: opts.port ?? 0, host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+      port,
+      storage,
+      async addUser(user) {
+        const r = await addUser(storage, clock, user);
+        if (r.newVersion !== null) pokes.poke(r.newVersion);
+        return { id: r.id };
+      },
+      async close() {
+        pokes.closeAll();
+        await app.close();
+        await unlisten?.();
+        await storage.close();
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await unlisten?.();
+    await storage.close().catch(() => {});
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+}

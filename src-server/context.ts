@@ -1,0 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+import type { Session } from './auth';
+import type { PokeHub } from './poke';
+import type { Storage } from './storage/storage';
+
+/** What the route modules share. */
+export interface ServerContext {
+  storage: Storage;
+  clock: () => number;
+  pokes: PokeHub;
+  minClientSchemaVersion: number;
+  serverVersion: string;
+  /** The request's session (Authorization: Bearer …), or a 401 with an Italian message. */
+  auth: (req: FastifyRequest) => Promise<Session>;
+}

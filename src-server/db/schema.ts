@@ -1,0 +1,128 @@
+/**
+ * The sync server's PostgreSQL schema (one schema for PostgreSQL and embedded PGlite).
+ *
+ * Business data lives in one generic, versioned row store: the business rules are in the
+ * pure mutations of src-shared, so the server only needs to load rows by key, write the
+ * rows a mutation returns, and hand out what changed since a cursor. Every write gets a
+ * global, strictly increasing `version`; a deletion keeps the row as a tombstone (with its
+ * last data) under a new version so that pull can send the removal.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+export const syncRows = pgTable(
+  'sync_rows',
+  {
+    /** A SyncTable name of src-shared/sync/protocol.ts. */
+    tbl: text('tbl').notNull(),
+    /** rowKey(tbl, row) of the protocol. */
+    key: text('key').notNull(),
+    /** The report for a report and its children, the group for group_members. */
+    owner: text('owner'),
+    data: jsonb('data').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    deleted: boolean('deleted').notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tbl, t.key] }),
+    // Unique: one row per version, so "version > cursor ORDER BY version" never ties.
+    uniqueIndex('sync_rows_version_idx').on(t.version),
+    index('sync_rows_owner_idx').on(t.tbl, t.owner),
+    index('sync_rows_username_idx')
+      .on(sql`(${t.data}->>'username')`)
+      .where(sql`tbl = 'users'`),
+    index('sync_rows_reporter_email_idx')
+      .on(sql`(${t.data}->>'email')`)
+      .where(sql`tbl = 'reporters'`),
+    index('sync_rows_assignee_idx')
+      .on(sql`(${t.data}->>'assigneeId')`)
+      .where(sql`tbl = 'report_assignments'`),
+    index('sync_rows_member_idx')
+      .on(sql`(${t.data}->>'userId')`)
+      .where(sql`tbl = 'group_members'`),
+  ],
+);
+
+/** Password hashes live only on the server (scrypt, see src-main/core/passwords.ts). */
+export const credentials = pgTable('credentials', {
+  userId: text('user_id').primaryKey(),
+  passwordHash: text('password_hash').notNull(),
+  changedAt: bigint('changed_at', { mode: 'number' }).notNull(),
+});
+
+/** Only the SHA-256 of a session token is stored: a copied database grants nothing. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull(),
+    clientId: text('client_id').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** A replica (one PC's database): its push sequence, its provisional-code tag, its view. */
+export const clients = pgTable('clients', {
+  clientId: text('client_id').primaryKey(),
+  userId: text('user_id').notNull(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  replicaTag: text('replica_tag').notNull().unique(),
+  /** What the user could see when this replica last pulled (role, permission, groups). */
+  viewHash: text('view_hash'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+/** Every pushed mutation and its outcome: exactly-once replay and an audit trail. */
+export const mutationLog = pgTable(
+  'mutation_log',
+  {
+    clientId: text('client_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    mutationId: text('mutation_id').notNull(),
+    name: text('name').notNull(),
+    args: jsonb('args'),
+    actorId: text('actor_id').notNull(),
+    status: text('status').notNull(),
+    error: jsonb('error'),
+    /** When the clerk did it (client clock, informative). */
+    at: bigint('at', { mode: 'number' }).notNull(),
+    appliedAt: bigint('applied_at', { mode: 'number' }).notNull(),
+    /** Highest row version once this mutation was processed (for lastMutationSeq). */
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.seq] }),
+    index('mutation_log_version_idx').on(t.clientId, t.version),
+  ],
+);
+
+/** Final report codes per year (YYYY-NNNNNN): only the server hands them out. */
+export const codeCounters = pgTable('code_counters', {
+  year: integer('year').primaryKey(),
+  lastSeq: integer('last_seq').notNull(),
+});
+
+/** Failed logins per username and per IP address (shared by every server process). */
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  firstFailureAt: bigint('first_failure_at', { mode: 'number' }).notNull(),
+  lockedUntil: bigint('locked_until', { mode: 'number' }).notNull().default(0),
+});
+
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});

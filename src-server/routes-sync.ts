@@ -1,0 +1,44 @@
+/** /sync/v1/push, /pull and the /poke WebSocket. */
+import type { FastifyInstance } from 'fastify';
+import type {} from '@fastify/websocket';
+import { zPullRequest, zPushRequest } from '../src-shared/sync/protocol';
+import { authenticate } from './auth';
+import type { ServerContext } from './context';
+import { errorBody, HttpError, parseBody } from './errors';
+import { pull } from './pull';
+import { push } from './push';
+
+export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/sync/v1/push', async (req) => {
+    const session = await ctx.auth(req);
+    const body = parseBody(zPushRequest, req.body);
+    const { response, newVersion } = await push(ctx.storage, ctx.clock, session, body);
+    if (newVersion !== null) ctx.pokes.poke(newVersion);
+    return response;
+  });
+
+  app.post('/sync/v1/pull', async (req) => {
+    const session = await ctx.auth(req);
+    return pull(ctx.storage, session, parseBody(zPullRequest, req.body));
+  });
+
+  app.get<{ Querystring: { token?: string } }>(
+    '/sync/v1/poke',
+    {
+      websocket: true,
+      // Refused before the upgrade: a bad token gets a plain 401, not an open socket.
+      preValidation: async (req, reply) => {
+        try {
+          const session = await authenticate(ctx.storage, ctx.clock(), req.query.token);
+          (req as { sessionUserId?: string }).sessionUserId = session.userId;
+        } catch (err) {
+          if (!(err instanceof HttpError)) throw err;
+          return reply.code(err.status).send(errorBody(err.code, err.message));
+        }
+      },
+    },
+    (socket, req) => {
+      ctx.pokes.add(socket, (req as { sessionUserId?: string }).sessionUserId!);
+    },
+  );
+}

@@ -1,0 +1,91 @@
+/** Storage on a PostgreSQL server (production, and several server processes at once). */
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { MIGRATE_LOCK, type Queryable, type Storage } from './storage';
+
+const INT8 = 20;
+
+/** bigint columns hold versions and epoch milliseconds: both fit a JS number. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function wrap(client: pg.PoolClient | pg.Pool): Queryable {
+  return {
+    async query<R>(text: string, params?: unknown[]) {
+      const res = await client.query(text, params as unknown[]);
+      return res.rows as R[];
+    },
+  };
+}
+
+export async function openPostgres(url: string, migrationsFolder: string): Promise<Storage> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // A dropped idle connection must not crash the process.
+  pool.on('error', () => {});
+  await migrateLocked(pool, migrationsFolder);
+  const direct = wrap(pool);
+  const listeners = new Set<pg.Client>();
+
+  return {
+    kind: 'postgres',
+    query: direct.query,
+    async transaction(fn, opts) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query(
+          opts?.readOnlySnapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+        );
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async listen(channel, onPayload) {
+      const client = new pg.Client({ connectionString: url, types });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (n) => {
+        if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      listeners.clear();
+      await pool.end();
+    },
+  };
+}
+
+/** Two processes starting together must not both run the migrations. */
+async function migrateLocked(pool: pg.Pool, migrationsFolder: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
+    try {
+      await migrate(drizzle({ client }), { migrationsFolder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}

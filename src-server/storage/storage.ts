@@ -1,0 +1,31 @@
+/**
+ * What the server needs from a database: parameterised SQL, transactions, LISTEN.
+ * Two implementations (PostgreSQL through `pg`, embedded PGlite) run the very same SQL.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  query<R = Row>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface TransactionOptions {
+  /** A consistent snapshot for several reads (pull pages). */
+  readOnlySnapshot?: boolean;
+}
+
+export interface Storage extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /**
+   * Subscribes to NOTIFY on a channel over a dedicated connection (PostgreSQL only: other
+   * server processes on the same database). PGlite is one process: returns null.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<(() => Promise<void>) | null>;
+  close(): Promise<void>;
+}
+
+/** Serialises every writer of versioned rows (see apply.ts). */
+export const WRITE_LOCK = 0x53_50_4b_01;
+/** Serialises migrations when several server processes start at once. */
+export const MIGRATE_LOCK = 0x53_50_4b_02;
+export const POKE_CHANNEL = 'sportello_poke';
