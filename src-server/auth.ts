@@ -10,7 +10,9 @@ import { HttpError, MESSAGES } from './errors';
 import type { Queryable, Storage } from './storage/storage';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Failures before a lock: per username, and (higher: a town hall is often one NAT address) per IP. */
 export const MAX_FAILURES = 5;
+export const MAX_FAILURES_PER_IP = 20;
 export const LOCK_MS = 5 * 60 * 1000;
 /** Failures older than this no longer count towards a lock. */
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -77,7 +79,7 @@ async function recordFailure(q: Queryable, keys: string[], now: number): Promise
     await q.query(
       `UPDATE login_throttle SET locked_until = $2, failures = 0, first_failure_at = $2
         WHERE key = $1 AND failures >= $3`,
-      [key, now + LOCK_MS, MAX_FAILURES],
+      [key, now + LOCK_MS, key.startsWith('ip:') ? MAX_FAILURES_PER_IP : MAX_FAILURES],
     );
   }
 }
