@@ -60,6 +60,37 @@ describe('sync UI on a standalone PC', () => {
     await page.context().close();
   });
 
+  it('keeps a notice of refused work on screen until it is acknowledged', async () => {
+    // What the sync client writes when the server refuses a pushed mutation.
+    const db = w.core.services.db;
+    const r = db.prepare('SELECT id, code FROM reports ORDER BY code LIMIT 1').get() as {
+      id: string;
+      code: string;
+    };
+    db.prepare(
+      `INSERT INTO sync_notices (id, at, report_id, report_code, mutation_name, what, message)
+       VALUES ('e2e-notice', ?, ?, ?, 'report.close', 'Chiusura della segnalazione', ?)`,
+    ).run(Date.now(), r.id, r.code, 'La segnalazione è già nello stato «Chiuso»');
+
+    const page = await w.newPage();
+    await login(page, 'mario.rossi', 'demo1234');
+    const banner = page.getByTestId('sync-notices');
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain(
+      `Segnalazione ${r.code} — Chiusura della segnalazione non applicata: La segnalazione è già nello stato «Chiuso»`,
+    );
+    // It stays while the clerk moves around.
+    await page.getByRole('link', { name: `Segnalazione ${r.code}` }).click();
+    await page.getByTestId('report-code').waitFor();
+    expect(await banner.isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Ho capito' }).click();
+    await banner.waitFor({ state: 'detached' });
+    const status = await w.core.call('sync.status', {}, null);
+    expect(status).toMatchObject({ ok: true, value: { notices: 0 } });
+    await page.context().close();
+  });
+
   it('lets only an administrator connect a PC that has data', async () => {
     const page = await w.newPage();
     await login(page, 'mario.rossi', 'demo1234');
