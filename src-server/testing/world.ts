@@ -165,7 +165,7 @@ export class TestReplica {
 export const HELLO = { protocolVersion: PROTOCOL_VERSION, schemaVersion: 1, appVersion: 'test' };
 
 /** Report fields for report.create. */
-export function reportArgs(title: string, extra: Record<string, unknown> = {}) {
+export function reportArgs<E extends Record<string, unknown>>(title: string, extra: E = {} as E) {
   return {
     id: randomUUID(),
     fields: {
