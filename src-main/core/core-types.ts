@@ -28,6 +28,8 @@ export interface Core {
    */
   call(name: string, input: unknown, session: string | null): Promise<ApiResult<unknown>>;
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  /** Every event, for transports that forward them all to the window. */
+  onAny(listener: (event: EventName, payload: unknown) => void): () => void;
   close(): void;
   readonly dataDir: string;
 }

@@ -53,8 +53,10 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   store.onChange(() => checkpointer.afterWrite());
   const auth = createAuthService(db, clock);
   const listeners = new Map<EventName, Set<Listener<EventName>>>();
+  const anyListeners = new Set<(event: EventName, payload: unknown) => void>();
   const fire = <E extends EventName>(event: E, payload: ApiEvents[E]) => {
     for (const l of listeners.get(event) ?? []) (l as Listener<E>)(payload);
+    for (const l of anyListeners) l(event, payload);
   };
   const sync = createSyncClient({
     db,
@@ -140,6 +142,10 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
       return () => set.delete(listener as Listener<EventName>);
     },
     sync,
+    onAny(listener) {
+      anyListeners.add(listener);
+      return () => anyListeners.delete(listener);
+    },
     close() {
       sync.stop();
       try {

@@ -58,7 +58,7 @@ export function syncHandlers(sync: SyncClient, auth: AuthService): PartialHandle
         }
         if (!replaceLocalData) {
           throw new DomainError(
-            'conflict',
+            'confirmation_required',
             'Questo PC contiene già dati locali. Collegandolo al server saranno sostituiti da quelli del Comune: conferma per procedere.',
           );
         }
@@ -68,7 +68,7 @@ export function syncHandlers(sync: SyncClient, auth: AuthService): PartialHandle
         res = await sync.serverLogin(serverUrl, username, password);
       } catch (e) {
         if (e instanceof SyncHttpError)
-          throw new DomainError(e.kind === 'unauthenticated' ? 'unauthenticated' : 'conflict', e.message);
+          throw new DomainError(e.kind === 'unauthenticated' ? 'unauthenticated' : 'unavailable', e.message);
         throw e;
       }
       if (getSyncState(ctx.db)!.cursor === 0) ctx.db.transaction(() => wipeReplica(ctx.db))();
@@ -126,7 +126,7 @@ export function syncedLogin(
           const u = getUserByUsername(ctx.db, username);
           if (u) deleteVerifier(ctx.db, u.id);
         }
-        throw new DomainError(e.kind === 'unauthenticated' ? 'unauthenticated' : 'conflict', e.message);
+        throw new DomainError(e.kind === 'unauthenticated' ? 'unauthenticated' : 'unavailable', e.message);
       }
       const v = getVerifier(ctx.db, username);
       if (!v || !(await verifyPassword(password, v.verifier))) {

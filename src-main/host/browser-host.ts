@@ -184,8 +184,8 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
       ws.on('close', () => sockets.delete(ws));
     });
   });
-  const off = opts.core.on('data.changed', (payload) => {
-    const msg = JSON.stringify({ event: 'data.changed', payload });
+  const off = opts.core.onAny((event, payload) => {
+    const msg = JSON.stringify({ event, payload });
     for (const ws of sockets) ws.send(msg);
   });
 

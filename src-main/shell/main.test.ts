@@ -95,6 +95,7 @@ function makeElectron(options: { lock: boolean; appPath: string; appData: string
 
 function makeCore(dataDir: string) {
   const listeners = new Map<string, Handler[]>();
+  const anyListeners: ((event: string, payload: unknown) => void)[] = [];
   return {
     dataDir,
     call: vi.fn(async (name: string) => ({ ok: true as const, value: { echoed: name } })),
@@ -102,9 +103,14 @@ function makeCore(dataDir: string) {
       listeners.set(event, [...(listeners.get(event) ?? []), listener]);
       return () => {};
     }),
+    onAny: vi.fn((listener: (event: string, payload: unknown) => void) => {
+      anyListeners.push(listener);
+      return () => {};
+    }),
     close: vi.fn(),
     emit(event: string, payload: unknown) {
       for (const l of listeners.get(event) ?? []) l(payload);
+      for (const l of anyListeners) l(event, payload);
     },
   };
 }
@@ -254,13 +260,15 @@ describe('Electron shell', () => {
     expect(core.call).toHaveBeenCalledTimes(2);
   });
 
-  it('pushes data.changed to the window', async () => {
+  it('pushes every core event (data.changed, sync.status, …) to the window', async () => {
     const { core, win } = await boot();
     core.emit('data.changed', { tables: ['reports'], reportIds: ['r1'] });
     expect(win?.webContents.send).toHaveBeenCalledWith('api:event', 'data.changed', {
       tables: ['reports'],
       reportIds: ['r1'],
     });
+    core.emit('sync.status', { phase: 'online' });
+    expect(win?.webContents.send).toHaveBeenCalledWith('api:event', 'sync.status', { phase: 'online' });
   });
 
   it('keeps the window on the app and hands only safe links to the OS', async () => {

@@ -248,9 +248,9 @@ async function start(): Promise<void> {
     return;
   }
   core = created;
-  core.on('data.changed', (payload) => {
+  core.onAny((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) {
-      mainWindow.webContents.send(EVENT_CHANNEL, 'data.changed', payload);
+      mainWindow.webContents.send(EVENT_CHANNEL, event, payload);
     }
   });
   registerIpc();

@@ -94,11 +94,11 @@ describe('notices and connect errors', () => {
 
   it('asks to confirm replacing local data only for that conflict', () => {
     const replace = {
-      code: 'conflict',
+      code: 'confirmation_required',
       message:
         'Questo PC contiene già dati locali. Collegandolo al server saranno sostituiti da quelli del Comune: conferma per procedere.',
     };
-    const network = { code: 'conflict', message: 'Server non raggiungibile (fetch failed).' };
+    const network = { code: 'unavailable', message: 'Server non raggiungibile (fetch failed).' };
     expect(needsReplaceConfirmation(replace, false)).toBe(true);
     expect(needsReplaceConfirmation(replace, true)).toBe(false);
     expect(needsReplaceConfirmation(network, false)).toBe(false);

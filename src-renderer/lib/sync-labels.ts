@@ -102,12 +102,9 @@ export function noticeText(n: Pick<NoticeView, 'reportCode' | 'what' | 'message'
   return n.reportCode ? `Segnalazione ${n.reportCode} — ${head}` : head;
 }
 
-/**
- * The core answers 'conflict' both when local data must be explicitly replaced and
- * when the server cannot be reached; only the first is answered with a checkbox.
- */
+/** Replacing this PC's local data needs an explicit confirmation (a checkbox). */
 export function needsReplaceConfirmation(error: ApiError, sentReplace: boolean): boolean {
-  return error.code === 'conflict' && !sentReplace && /dati locali|sostitui/i.test(error.message);
+  return error.code === 'confirmation_required' && !sentReplace;
 }
 
 /** The connect form's error, with a next step where the core's message lacks one. */

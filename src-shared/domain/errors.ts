@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'conflict'
   | 'invalid_transition'
   | 'too_large'
+  /** The operation needs an explicit confirmation (e.g. replacing a PC's local data). */
+  | 'confirmation_required'
+  /** A server the operation depends on could not be reached or refused it. */
+  | 'unavailable'
   | 'internal';
 
 export class DomainError extends Error {
