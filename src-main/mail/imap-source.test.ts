@@ -1,0 +1,215 @@
+/** The IMAP source against a real Dovecot on loopback, messages put in with APPEND. */
+import { ImapFlow } from 'imapflow';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildFixture } from '../testing/fixtures';
+import { createTestWorld, type TestWorld } from '../testing/test-core';
+import { createImapSource, runImapSource, type ImapMailboxConfig, type PollSummary } from './imap-source';
+import { createMailIntake, type MailIntake } from './intake';
+import { startDovecot, type Dovecot } from './testing/dovecot';
+import { plainMessage } from './testing/messages';
+import { startProxy } from './testing/tcp-proxy';
+
+let dovecot: Dovecot;
+let n = 0;
+let user: string;
+let w: TestWorld;
+let intake: MailIntake;
+
+beforeAll(async () => {
+  const users: Record<string, string> = {};
+  for (let i = 1; i <= 10; i++) users[`urp${i}`] = `password-${i}`;
+  dovecot = await startDovecot(users);
+}, 30_000);
+afterAll(() => dovecot?.stop());
+
+beforeEach(async () => {
+  user = `urp${++n}`;
+  w = await createTestWorld();
+  await buildFixture(w);
+  intake = createMailIntake({ services: w.core.services, threadKey: Buffer.alloc(32, 9) });
+});
+afterEach(() => w.cleanup());
+
+const cfg = (over: Partial<ImapMailboxConfig> = {}): ImapMailboxConfig => ({
+  id: 'urp',
+  host: dovecot.host,
+  port: dovecot.port,
+  security: 'none',
+  username: user,
+  password: `password-${user.slice(3)}`,
+  folder: 'INBOX',
+  processedFolder: 'Acquisiti',
+  processedFlag: '$SportelloAcquisito',
+  ...over,
+});
+
+async function withClient<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  const c = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user, pass: `password-${user.slice(3)}` },
+    logger: false,
+  });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.logout();
+  }
+}
+const append = (msgs: Buffer[]) =>
+  withClient(async (c) => {
+    for (const m of msgs) await c.append('INBOX', m);
+  });
+const counts = () =>
+  withClient(async (c) => ({
+    inbox: messagesIn(await c.status('INBOX', { messages: true })),
+    done: messagesIn(await c.status('Acquisiti', { messages: true })),
+  }));
+const messagesIn = (s: false | { messages?: number }) => (s ? s.messages : undefined);
+const reports = () =>
+  (w.core.services.db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
+const msgs = (k: number, from = 0) =>
+  Array.from({ length: k }, (_, i) =>
+    plainMessage({ messageId: `<m${from + i}@example.it>`, subject: `Segnalazione numero ${from + i}` }),
+  );
+
+describe('IMAP source (Dovecot)', () => {
+  it('turns every appended message into one report and moves it only after the commit', async () => {
+    await append(msgs(5));
+    const src = createImapSource(cfg(), { db: w.core.services.db, intake, clock: Date.now });
+    const s = await src.pollOnce();
+    expect(s.results.map((r) => r.outcome)).toEqual(Array(5).fill('created'));
+    expect(reports()).toBe(5);
+    expect(await counts()).toEqual({ inbox: 0, done: 5 });
+    // A second run finds nothing new.
+    expect((await src.pollOnce()).fetched).toBe(0);
+    expect(reports()).toBe(5);
+  });
+
+  it('flags instead of moving when no processed folder is set, and never reads a flagged message twice', async () => {
+    await append(msgs(3));
+    const src = createImapSource(cfg({ processedFolder: null }), {
+      db: w.core.services.db,
+      intake,
+      clock: Date.now,
+    });
+    await src.pollOnce();
+    const flagged = await withClient(async (c) => {
+      await c.mailboxOpen('INBOX');
+      return (await c.search({ keyword: '$SportelloAcquisito' }, { uid: true })) || [];
+    });
+    expect(flagged).toHaveLength(3);
+    w.core.services.db.prepare('DELETE FROM mail_folder_state').run();
+    expect((await src.pollOnce()).fetched).toBe(0);
+    expect(reports()).toBe(3);
+  });
+
+  it('a crash between commit and move: after restart still exactly one report per message', async () => {
+    await append(msgs(4));
+    let crash = true;
+    const crashing = createImapSource(cfg(), {
+      db: w.core.services.db,
+      intake,
+      clock: Date.now,
+      afterCommit: (uid) => {
+        if (crash && uid === 2) throw new Error('simulated crash after commit');
+      },
+    });
+    await expect(crashing.pollOnce()).rejects.toThrow('simulated crash');
+    expect(reports()).toBe(2);
+    expect((await counts()).inbox).toBe(3); // message 2 was committed but not moved
+    crash = false;
+    // Restart: a new intake over the same database (its in-memory state is gone).
+    const restarted = createMailIntake({ services: w.core.services, threadKey: Buffer.alloc(32, 9) });
+    const s = await createImapSource(cfg(), {
+      db: w.core.services.db,
+      intake: restarted,
+      clock: Date.now,
+    }).pollOnce();
+    expect(s.results.map((r) => r.outcome)).toEqual(['duplicate', 'created', 'created']);
+    expect(reports()).toBe(4);
+    expect(await counts()).toEqual({ inbox: 0, done: 4 });
+  });
+
+  it('a UIDVALIDITY change resyncs the folder, deduplicated by Message-ID', async () => {
+    await append(msgs(3));
+    const src = createImapSource(cfg({ processedFolder: null }), {
+      db: w.core.services.db,
+      intake,
+      clock: Date.now,
+    });
+    await src.pollOnce();
+    // The server renumbered the folder (as after a restore): same messages, new UIDs.
+    w.core.services.db.prepare("UPDATE mail_folder_state SET uid_validity = '1'").run();
+    await withClient(async (c) => {
+      await c.mailboxOpen('INBOX');
+      await c.messageFlagsRemove('1:*', ['$SportelloAcquisito']);
+    });
+    const s = await src.pollOnce();
+    expect(s.resynced).toBe(true);
+    expect(s.results.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(reports()).toBe(3);
+  });
+
+  it('a connection drop mid-intake reconnects with backoff and loses nothing', async () => {
+    await append(msgs(6));
+    const proxy = await startProxy(dovecot.port);
+    try {
+      let dropped = false;
+      const src = createImapSource(cfg({ port: proxy.port }), {
+        db: w.core.services.db,
+        intake,
+        clock: Date.now,
+        afterCommit: (uid) => {
+          if (uid === 3 && !dropped) {
+            dropped = true;
+            proxy.dropAll();
+          }
+        },
+      });
+      const errors: number[] = [];
+      const polls: PollSummary[] = [];
+      const runner = runImapSource(src, {
+        pollMs: 50,
+        backoffMs: 20,
+        onError: (_e, attempt) => errors.push(attempt),
+        onPoll: (p) => polls.push(p),
+      });
+      const until = Date.now() + 20_000;
+      while (reports() < 6 || (await counts()).inbox > 0) {
+        if (Date.now() > until)
+          throw new Error(
+            `intake did not finish ${reports()} ${JSON.stringify(await counts())} ${JSON.stringify(w.core.services.db.prepare('SELECT * FROM mail_folder_state').all())}`,
+          );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await runner.stop();
+      expect(dropped).toBe(true);
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+      // The message committed just before the drop came back once more, as a duplicate.
+      expect(polls.flatMap((p) => p.results.map((r) => r.outcome))).toContain('duplicate');
+      expect(reports()).toBe(6);
+      expect(await counts()).toEqual({ inbox: 0, done: 6 });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a malformed message becomes a "da verificare" report and the others still go through', async () => {
+    await append([
+      msgs(1)[0]!,
+      Buffer.from('\u0000\u0001garbage without headers\r\n\r\n\u00ff'),
+      msgs(1, 1)[0]!,
+    ]);
+    const s = await createImapSource(cfg(), { db: w.core.services.db, intake, clock: Date.now }).pollOnce();
+    expect(s.results.map((r) => r.outcome)).toEqual(['created', 'created', 'created']);
+    const titles = (
+      w.core.services.db.prepare('SELECT title FROM reports ORDER BY seq').all() as { title: string }[]
+    ).map((r) => r.title);
+    expect(titles[1]).toMatch(/^\[Da verificare\]/);
+    expect(await counts()).toEqual({ inbox: 0, done: 3 });
+  });
+});
