@@ -179,7 +179,7 @@ describe('IMAP source (Dovecot)', () => {
         onPoll: (p) => polls.push(p),
       });
       const until = Date.now() + 20_000;
-      while (reports() < 6 || (await counts()).inbox > 0) {
+      while (reports() < 6 || ((await counts()).inbox ?? 0) > 0) {
         if (Date.now() > until)
           throw new Error(
             `intake did not finish ${reports()} ${JSON.stringify(await counts())} ${JSON.stringify(w.core.services.db.prepare('SELECT * FROM mail_folder_state').all())}`,
