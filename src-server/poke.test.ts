@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { zPoke } from '../src-shared/sync/protocol';
+import { people, reportArgs, STORAGES, TestReplica, useWorld } from './testing/world';
+
+/** Opens the poke socket and collects the versions it announces. */
+async function listen(baseUrl: string, token: string) {
+  const ws = new WebSocket(
+    `${baseUrl.replace(/^http/, 'ws')}/sync/v1/poke?token=${encodeURIComponent(token)}`,
+  );
+  const versions: number[] = [];
+  const waiters: { min: number; resolve: (v: number) => void }[] = [];
+  ws.on('message', (data) => {
+    const poke = zPoke.parse(JSON.parse(String(data)));
+    versions.push(poke.version);
+    for (const w of [...waiters]) {
+      if (poke.version >= w.min) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(poke.version);
+      }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    versions,
+    /** Resolves with the first poke whose version is at least min. */
+    next(min: number): Promise<number> {
+      const seen = versions.find((v) => v >= min);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no poke ≥ ${min} (got ${versions.join(',')})`)),
+          10_000,
+        );
+        waiters.push({ min, resolve: (v) => (clearTimeout(timer), resolve(v)) });
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+async function pushAndCursor(writer: TestReplica, title: string) {
+  await writer.push({ name: 'report.create', args: reportArgs(title) });
+  await writer.sync();
+  return writer.cursor;
+}
+
+describe.each(STORAGES)('pokes on %s', (kind) => {
+  const world = useWorld(kind);
+
+  it('pokes a connected replica after a push, with the new version', async () => {
+    const { admin, op } = await people(world().server);
+    await admin.sync();
+    const socket = await listen(op.url, op.token);
+    try {
+      // On connect the server says where it stands.
+      expect(await socket.next(0)).toBeGreaterThanOrEqual(admin.cursor);
+      const version = await pushAndCursor(admin, 'Tombino rumoroso');
+      expect(await socket.next(version)).toBe(version);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refuses the socket to an invalid token', async () => {
+    const url = world().server.url.replace(/^http/, 'ws');
+    const ws = new WebSocket(`${url}/sync/v1/poke?token=sbagliato`);
+    const status = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(401);
+  });
+});
+
+describe('two server processes on one PostgreSQL', () => {
+  const world = useWorld('postgres');
+
+  it('delivers a poke to a replica connected to B after a push to A', async () => {
+    const a = world().server;
+    const b = await world().secondServer();
+    const { admin, names } = await people(a);
+    const onB = await TestReplica.login(b.url, names.op);
+    const socket = await listen(b.url, onB.token);
+    try {
+      await socket.next(0);
+      const version = await pushAndCursor(admin, 'Segnaletica divelta');
+      expect(await socket.next(version)).toBe(version);
+      // And B serves the change at once.
+      await onB.sync();
+      expect(onB.cursor).toBeGreaterThanOrEqual(version);
+    } finally {
+      socket.close();
+    }
+  });
+});
