@@ -6,6 +6,8 @@ export type Route =
   | { name: 'detail'; id: string }
   | { name: 'settings'; tab: SettingsTab }
   | { name: 'sync' }
+  | { name: 'map' }
+  | { name: 'stats' }
   | { name: 'notFound' };
 
 export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi'] as const;
@@ -21,6 +23,8 @@ export function parseRoute(hash: string): Route {
     return { name: 'detail', id: parts[1]! };
   }
   if (parts[0] === 'sincronizzazione') return { name: 'sync' };
+  if (parts[0] === 'mappa') return { name: 'map' };
+  if (parts[0] === 'statistiche') return { name: 'stats' };
   if (parts[0] === 'impostazioni') {
     const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '')
       ? (parts[1] as SettingsTab)
@@ -38,6 +42,10 @@ export function routeHref(r: Route): string {
       return '#/segnalazioni';
     case 'new':
       return '#/segnalazioni/nuova';
+    case 'map':
+      return '#/mappa';
+    case 'stats':
+      return '#/statistiche';
     case 'detail':
       return `#/segnalazioni/${encodeURIComponent(r.id)}`;
     case 'settings':

@@ -1,0 +1,104 @@
+/**
+ * Map, location picker and statistics in real Chromium, with no tile server reachable:
+ * the markers, the picker and the notice must work over the plain background.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveMapSettings, DEFAULT_MAP_SETTINGS } from '../src-main/stats/geo';
+import { login, startWorld, type E2EWorld } from './harness';
+
+let w: E2EWorld;
+beforeAll(async () => {
+  w = await startWorld();
+  // A tile server that refuses at once: the offline case, without waiting on DNS.
+  saveMapSettings(w.core.services.db, {
+    ...DEFAULT_MAP_SETTINGS,
+    tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+    centerLat: 45.6983,
+    centerLon: 9.6773,
+    zoom: 14,
+  });
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const num = async (page: Page, label: string) =>
+  Number(await page.getByLabel(label, { exact: true }).inputValue());
+
+describe('map', () => {
+  it('clicking and dragging on the form map sets Latitudine and Longitudine', async () => {
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.getByRole('link', { name: 'Nuova segnalazione' }).click();
+    const map = page.getByRole('application', { name: /Mappa: fai clic/ });
+    await map.scrollIntoViewIfNeeded();
+    await expect.poll(() => map.locator('.leaflet-pane').count()).toBeGreaterThan(0);
+    expect(await page.getByLabel('Latitudine', { exact: true }).inputValue()).toBe('');
+
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => num(page, 'Latitudine')).not.toBe(0);
+    const lat1 = await num(page, 'Latitudine');
+    const lon1 = await num(page, 'Longitudine');
+    // The centre of the configured view, to a few metres.
+    expect(lat1).toBeCloseTo(45.6983, 2);
+    expect(lon1).toBeCloseTo(9.6773, 2);
+
+    // Dragging the marker 80 px right and 60 px down moves east and south.
+    const marker = map.locator('.pick-marker');
+    const m = (await marker.boundingBox())!;
+    await page.mouse.move(m.x + m.width / 2, m.y + m.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(m.x + m.width / 2 + 40, m.y + m.height / 2 + 30, { steps: 5 });
+    await page.mouse.move(m.x + m.width / 2 + 80, m.y + m.height / 2 + 60, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => num(page, 'Longitudine')).toBeGreaterThan(lon1);
+    expect(await num(page, 'Latitudine')).toBeLessThan(lat1);
+
+    // Typing coordinates moves the marker (no error), and the form saves them.
+    await page.getByLabel('Titolo').fill('Panchina rotta nel parco');
+    await page.getByLabel('Canale').selectOption('telefono');
+    const lat2 = await num(page, 'Latitudine');
+    const lon2 = await num(page, 'Longitudine');
+    await page.getByRole('button', { name: 'Salva segnalazione' }).click();
+    await page.getByTestId('report-code').waitFor();
+    const row = w.core.services.db
+      .prepare("SELECT lat, lon FROM reports WHERE title = 'Panchina rotta nel parco'")
+      .get() as { lat: number; lon: number };
+    expect(row.lat).toBeCloseTo(lat2, 6);
+    expect(row.lon).toBeCloseTo(lon2, 6);
+  });
+
+  it('the list reports show on the map without tiles, with a notice', async () => {
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.getByRole('link', { name: 'Mappa' }).click();
+    const expected = w.core.services.db
+      .prepare(
+        "SELECT count(*) AS n FROM reports WHERE lat IS NOT NULL AND lon IS NOT NULL AND status IN ('nuovo','in_gestione')",
+      )
+      .get() as { n: number };
+    await expect
+      .poll(() => page.getByTestId('map-count').textContent())
+      .toContain(`${expected.n.toLocaleString('it-IT')} segnalazioni sulla mappa`);
+    await page.getByText('Mappa di sfondo non disponibile').waitFor();
+    // Clusters or single markers were drawn.
+    await expect
+      .poll(
+        async () =>
+          (await page.locator('.cluster').count()) + (await page.locator('path.leaflet-interactive').count()),
+      )
+      .toBeGreaterThan(0);
+  });
+
+  it('the Statistiche screen shows the figures of the period', async () => {
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.getByRole('link', { name: 'Statistiche' }).click();
+    await page.getByRole('button', { name: 'Tutto' }).click();
+    const n = (w.core.services.db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
+    await expect.poll(() => page.getByTestId('stats-total').textContent()).toBe(n.toLocaleString('it-IT'));
+    expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(3);
+  });
+});
