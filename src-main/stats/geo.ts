@@ -157,14 +157,18 @@ export const normalizeAddress = (s: string) =>
     .trim();
 
 const pick = (header: string[], names: RegExp) => header.findIndex((h) => names.test(normalizeAddress(h)));
-const num = (v: string | undefined) => (v == null ? NaN : Number(v.trim().replace(',', '.')));
+const num = (v: string | undefined) => (v == null || !v.trim() ? NaN : Number(v.trim().replace(',', '.')));
 
 /** CSV with a header: street (via/strada/denominazione), number (civico), lat, lon. ";" or ",". */
 export function importStreets(db: Sqlite, csv: string, replace: boolean) {
   let records: string[][];
   try {
-    records = parse(csv.replace(/^\uFEFF/, ''), {
-      delimiter: [';', ',', '\t'],
+    const text = csv.replace(/^\uFEFF/, '');
+    // The header decides the separator: with ';' the decimals may use commas.
+    const head = text.slice(0, text.search(/\r?\n|$/));
+    const delimiter = head.includes(';') ? ';' : head.includes('\t') ? '\t' : ',';
+    records = parse(text, {
+      delimiter,
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
