@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULT_REPORTS, runLocal } from './local';
 import { log } from './stats';
 
-const SUITES = ['local'] as const;
+const SUITES = ['local', 'exports'] as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   let parsed;
@@ -18,7 +18,9 @@ export async function runBench(argv: string[]): Promise<number> {
       options: { reports: { type: 'string' }, 'data-dir': { type: 'string' } },
     });
   } catch (err) {
-    log(`${(err as Error).message}\nUso: sportello bench [local] [--reports N] [--data-dir CARTELLA]`);
+    log(
+      `${(err as Error).message}\nUso: sportello bench [local|exports] [--reports N] [--data-dir CARTELLA]`,
+    );
     return 2;
   }
   const suite = parsed.positionals[0] ?? 'local';
@@ -30,6 +32,10 @@ export async function runBench(argv: string[]): Promise<number> {
   if (!Number.isInteger(reports) || reports < 100) {
     log('bench: --reports vuole un numero intero (almeno 100).');
     return 2;
+  }
+  if (suite === 'exports') {
+    await (await import('./exports')).runExportsBench({ reports, dataDir: parsed.values['data-dir'] });
+    return 0;
   }
   await runLocal({ reports, dataDir: parsed.values['data-dir'] });
   return 0;

@@ -3,19 +3,29 @@
  * export as the app, as a given user so that permissions and redaction still apply
  * (default: the first active administrator).
  */
-import { copyFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { zReportFilters, SORT_FIELDS } from '../../src-shared/api';
 import { EXPORT_FORMATS, type ExportFormat } from '../../src-shared/api/calls-stats';
-import { CHANNELS, REPORT_STATUSES, type Channel, type ReportStatus } from '../../src-shared/domain';
+import {
+  CHANNELS,
+  createUuidV7,
+  REPORT_STATUSES,
+  type Channel,
+  type ReportStatus,
+} from '../../src-shared/domain';
 import { actorOf } from '../core/auth-service';
-import { createCore } from '../core/create-core';
 import { defaultDataDir } from '../core/paths';
+import { migrateDatabase, openDatabase } from '../db/migrate';
 import { getUserByUsername } from '../db/repos/entities';
+import { getMeta } from '../db/repos/settings-read';
 import { createExportJobs } from '../export/export-jobs';
 import { romeMidnight } from '../export/rome-time';
 import { UsageError } from './main';
+
+/** As in create-core.ts, which is not imported here (it loads every handler). */
+const DB_FILE = 'sportello.db';
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -64,9 +74,14 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (!(SORT_FIELDS as readonly string[]).includes(sortField!))
     throw new UsageError(`Ordinamento sconosciuto: ${sortField}`);
 
-  const core = await createCore({ dataDir: resolve(values['data-dir'] ?? defaultDataDir()) });
+  // The database alone, not createCore: every handler's libraries would count in the
+  // memory of a million-row export (see `npm run bench -- exports`).
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const file = join(dataDir, DB_FILE);
+  if (!existsSync(file)) throw new UsageError(`Nessun archivio di Sportello in ${dataDir}.`);
+  const db = openDatabase(file);
   try {
-    const db = core.services.db;
+    migrateDatabase(db);
     const username =
       values.username ??
       (db
@@ -97,10 +112,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
     });
     const jobs = createExportJobs({
       db,
-      dataDir: core.dataDir,
-      clock: core.services.clock,
-      newId: core.services.newId,
-      municipality: core.services.municipality,
+      dataDir,
+      clock: Date.now,
+      newId: createUuidV7(Date.now),
+      municipality: () => getMeta(db, 'municipality') ?? 'Comune',
       onProgress: (p) => {
         if (p.total)
           process.stderr.write(`\r${p.rows.toLocaleString('it-IT')} / ${p.total.toLocaleString('it-IT')}`);
@@ -119,9 +134,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
     const out = resolve(values.out);
     copyFileSync(s.path, out);
     rmSync(s.path, { force: true });
-    process.stdout.write(`${s.rows} segnalazioni esportate in ${out}\n`);
+    const secs = ((s.finishedAt ?? Date.now()) - s.startedAt) / 1000;
+    process.stdout.write(`${s.rows} segnalazioni esportate in ${out} (${secs.toFixed(2)} s)\n`);
     return 0;
   } finally {
-    core.close();
+    db.close();
   }
 }

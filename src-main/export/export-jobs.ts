@@ -23,7 +23,7 @@ import type { Sqlite } from '../db/migrate';
 import { buildListQuery } from '../db/repos/reports-list';
 import { getReportDetail } from '../db/repos/reports-read';
 import { prepareExport, type ExportQueryInput, type ExportRow, CHANNEL_LABELS } from './export-rows';
-import { SUMMARY_MAX_ROWS, writeReportPdf, writeSummaryPdf, type SummaryFigures } from './pdf';
+import type { SummaryFigures } from './pdf';
 import { formatDateIt } from './rome-time';
 import { ExportCancelled, writeCsv, writeXlsx } from './writers';
 
@@ -192,6 +192,8 @@ export function createExportJobs(opts: ExportJobsOptions) {
   }
 
   async function runPdf(input: ExportStartInput, actor: Actor, now: number, out: NodeJS.WritableStream) {
+    // pdfkit and its fonts load only when a PDF is asked for.
+    const { SUMMARY_MAX_ROWS, writeReportPdf, writeSummaryPdf } = await import('./pdf');
     if (input.reportId) {
       const d = getReportDetail(opts.db, input.reportId, actor, now);
       if (!d) throw new DomainError('not_found', 'Segnalazione non trovata o non accessibile.');

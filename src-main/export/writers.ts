@@ -4,7 +4,6 @@
  * stays bounded whatever the number of rows. Awaiting also hands the event loop back
  * to other calls between chunks.
  */
-import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { CSV_BOM, csvHeader, csvLine } from './csv';
@@ -71,6 +70,8 @@ export async function writeXlsx(
   out: Writable,
   hooks: PumpHooks,
 ): Promise<number> {
+  // Loaded on demand: a CSV export (and its peak memory) never pays for exceljs.
+  const ExcelJS = (await import('exceljs')).default;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,

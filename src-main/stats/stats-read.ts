@@ -13,6 +13,7 @@ import type { Actor } from '../../src-shared/domain';
 import { CHANNELS, isSupplier, REPORT_STATUSES } from '../../src-shared/domain';
 import type { Sqlite } from '../db/migrate';
 import { visibility } from '../db/repos/reports-list';
+import { stmt } from '../db/repos/stmt';
 import { CHANNEL_LABELS } from '../export/export-rows';
 import { romeMidnight, romeWallDate } from '../export/rome-time';
 
@@ -101,10 +102,10 @@ function countDims(db: Sqlite, actor: Actor, p: Period, d: Dims) {
     const params: unknown[] = [];
     rangeWhere('r.created_at', p, where, params);
     visibility(where, params, actor);
-    for (const [s, c, ch, n] of db
-      .prepare(
-        `SELECT r.status, coalesce(r.category_id, ''), r.channel, count(*) FROM reports r ${W(where)} GROUP BY 1, 2, 3`,
-      )
+    for (const [s, c, ch, n] of stmt(
+      db,
+      `SELECT r.status, coalesce(r.category_id, ''), r.channel, count(*) FROM reports r ${W(where)} GROUP BY 1, 2, 3`,
+    )
       .raw()
       .all(...params) as [string, string, string, number][])
       d.add(s, c, ch, n);
@@ -113,18 +114,19 @@ function countDims(db: Sqlite, actor: Actor, p: Period, d: Dims) {
   const split = splitPeriod(p);
   if (split.months) {
     const { where, params } = monthWhere(split.months);
-    for (const [s, c, ch, n] of db
-      .prepare(`SELECT status, category_id, channel, n FROM stats_counts ${W(where)}`)
+    for (const [s, c, ch, n] of stmt(
+      db,
+      `SELECT status, category_id, channel, n FROM stats_counts ${W(where)}`,
+    )
       .raw()
       .all(...params) as [string, string, string, number][])
       d.add(s, c, ch, n);
   }
-  const edge = db
-    .prepare(
-      `SELECT status, coalesce(category_id, ''), channel, count(*) FROM reports INDEXED BY stats_created_dims
+  const edge = stmt(
+    db,
+    `SELECT status, coalesce(category_id, ''), channel, count(*) FROM reports INDEXED BY stats_created_dims
        WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2, 3`,
-    )
-    .raw();
+  ).raw();
   for (const [a, b] of split.edges)
     for (const [s, c, ch, n] of edge.all(a, b) as [string, string, string, number][]) d.add(s, c, ch, n);
 }
@@ -140,11 +142,11 @@ function countAssignees(
     const params: unknown[] = [];
     rangeWhere('r.created_at', p, where, params);
     visibility(where, params, actor);
-    for (const [s, k, id, n] of db
-      .prepare(
-        `SELECT r.status, a.kind, a.assignee_id, count(*) FROM reports r JOIN report_assignments a ON a.report_seq = r.seq
+    for (const [s, k, id, n] of stmt(
+      db,
+      `SELECT r.status, a.kind, a.assignee_id, count(*) FROM reports r JOIN report_assignments a ON a.report_seq = r.seq
          ${W(where)} GROUP BY 1, 2, 3`,
-      )
+    )
       .raw()
       .all(...params) as [string, string, string, number][])
       add(s, k, id, n);
@@ -153,19 +155,20 @@ function countAssignees(
   const split = splitPeriod(p);
   if (split.months) {
     const { where, params } = monthWhere(split.months);
-    for (const [s, k, id, n] of db
-      .prepare(`SELECT status, kind, assignee_id, n FROM stats_assignee_counts ${W(where)}`)
+    for (const [s, k, id, n] of stmt(
+      db,
+      `SELECT status, kind, assignee_id, n FROM stats_assignee_counts ${W(where)}`,
+    )
       .raw()
       .all(...params) as [string, string, string, number][])
       add(s, k, id, n);
   }
-  const edge = db
-    .prepare(
-      `SELECT r.status, a.kind, a.assignee_id, count(*) FROM reports r INDEXED BY stats_created_dims
+  const edge = stmt(
+    db,
+    `SELECT r.status, a.kind, a.assignee_id, count(*) FROM reports r INDEXED BY stats_created_dims
        JOIN report_assignments a ON a.report_seq = r.seq
        WHERE r.created_at >= ? AND r.created_at < ? GROUP BY 1, 2, 3`,
-    )
-    .raw();
+  ).raw();
   for (const [a, b] of split.edges)
     for (const [s, k, id, n] of edge.all(a, b) as [string, string, string, number][]) add(s, k, id, n);
 }
@@ -201,19 +204,18 @@ export function closeTimes(db: Sqlite, actor: Actor, p: Period) {
   const params: unknown[] = [];
   rangeWhere('r.closed_at', p, where, params);
   visibility(where, params, actor);
-  const groups = db
-    .prepare(
-      `SELECT r.category_id, count(*), avg(r.closed_at - r.created_at) FROM reports r INDEXED BY stats_close_time
+  const groups = stmt(
+    db,
+    `SELECT r.category_id, count(*), avg(r.closed_at - r.created_at) FROM reports r INDEXED BY stats_close_time
        ${W(where)} GROUP BY r.category_id`,
-    )
+  )
     .raw()
     .all(...params) as [string | null, number, number][];
-  const nth = db
-    .prepare(
-      `SELECT r.closed_at - r.created_at FROM reports r INDEXED BY stats_close_time
+  const nth = stmt(
+    db,
+    `SELECT r.closed_at - r.created_at FROM reports r INDEXED BY stats_close_time
        ${W(where)} AND r.category_id IS ? ORDER BY r.closed_at - r.created_at LIMIT ? OFFSET ?`,
-    )
-    .pluck();
+  ).pluck();
   return groups.map(([categoryId, n, avg]) => {
     const mid = (
       n % 2 === 1
@@ -254,16 +256,14 @@ function trend(db: Sqlite, actor: Actor, from: number, to: number, unit: 'week' 
   const vp: unknown[] = [];
   visibility(vis, vp, actor);
   const extra = vis.length ? ' AND ' + vis.join(' AND ') : '';
-  const created = db
-    .prepare(
-      `SELECT count(*) FROM reports r INDEXED BY reports_created WHERE r.created_at >= ? AND r.created_at < ?${extra}`,
-    )
-    .pluck();
-  const closed = db
-    .prepare(
-      `SELECT count(*) FROM reports r INDEXED BY stats_closed_at WHERE r.closed_at IS NOT NULL AND r.closed_at >= ? AND r.closed_at < ?${extra}`,
-    )
-    .pluck();
+  const created = stmt(
+    db,
+    `SELECT count(*) FROM reports r INDEXED BY reports_created WHERE r.created_at >= ? AND r.created_at < ?${extra}`,
+  ).pluck();
+  const closed = stmt(
+    db,
+    `SELECT count(*) FROM reports r INDEXED BY stats_closed_at WHERE r.closed_at IS NOT NULL AND r.closed_at >= ? AND r.closed_at < ?${extra}`,
+  ).pluck();
   return starts.map((s, i) => {
     const a = Math.max(s, from);
     const b = Math.min(starts[i + 1] ?? to, to);
@@ -283,7 +283,7 @@ function trend(db: Sqlite, actor: Actor, from: number, to: number, unit: 'week' 
 
 export function getStats(db: Sqlite, actor: Actor, now: number, p: Period): Stats {
   const counts = statsCounts(db, actor, p);
-  const cats = db.prepare('SELECT id, parent_id, name FROM categories').all() as Row[];
+  const cats = stmt(db, 'SELECT id, parent_id, name FROM categories').all() as Row[];
   const catById = new Map(cats.map((c) => [c.id as string, c]));
   const catLabel = (id: string | null) => {
     if (!id) return 'Senza categoria';
@@ -307,13 +307,13 @@ export function getStats(db: Sqlite, actor: Actor, now: number, p: Period): Stat
   byCategory.sort((a, b) => b.n - a.n);
 
   const users = new Map(
-    (db.prepare('SELECT id, full_name FROM users').all() as Row[]).map((u) => [
+    (stmt(db, 'SELECT id, full_name FROM users').all() as Row[]).map((u) => [
       u.id as string,
       u.full_name as string,
     ]),
   );
   const groups = new Map(
-    (db.prepare('SELECT id, name FROM groups').all() as Row[]).map((g) => [g.id as string, g.name as string]),
+    (stmt(db, 'SELECT id, name FROM groups').all() as Row[]).map((g) => [g.id as string, g.name as string]),
   );
   const byAssignee: Stats['byAssignee'] = [...counts.byAssignee.values()]
     .map((a) => ({
@@ -329,13 +329,12 @@ export function getStats(db: Sqlite, actor: Actor, now: number, p: Period): Stat
   const op: unknown[] = [now];
   rangeWhere('r.created_at', p, ow, op);
   visibility(ow, op, actor);
-  const overdue = db
-    .prepare(`SELECT count(*) FROM reports r INDEXED BY reports_open_due ${W(ow)}`)
+  const overdue = stmt(db, `SELECT count(*) FROM reports r INDEXED BY reports_open_due ${W(ow)}`)
     .pluck()
     .get(...op) as number;
 
   const first =
-    p.from ?? (db.prepare('SELECT min(created_at) FROM reports').pluck().get() as number | null) ?? now;
+    p.from ?? (stmt(db, 'SELECT min(created_at) FROM reports').pluck().get() as number | null) ?? now;
   const last = p.to ?? now + 1;
 
   return {
