@@ -1,0 +1,108 @@
+/**
+ * Migration 0004_stats_geo on a database with reports in it: the summaries are filled
+ * from the existing rows, the triggers keep them right afterwards, and the dashboard's
+ * queries use their covering indexes.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateDatabase, migrationsFolder, openDatabase } from '../db/migrate';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function migrationsBefore(tag: string): string {
+  const dst = join(mkdtempSync(join(tmpdir(), 'sportello-mig-stats-')), 'drizzle');
+  dirs.push(dst);
+  cpSync(migrationsFolder(), dst, { recursive: true });
+  const p = join(dst, 'meta', '_journal.json');
+  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
+  j.entries = j.entries.slice(
+    0,
+    j.entries.findIndex((e) => e.tag === tag),
+  );
+  writeFileSync(p, JSON.stringify(j));
+  return dst;
+}
+
+const summary = (db: ReturnType<typeof openDatabase>) =>
+  db
+    .prepare(
+      'SELECT month, status, category_id, channel, n FROM stats_counts WHERE n <> 0 ORDER BY 1, 2, 3, 4',
+    )
+    .all();
+const assignees = (db: ReturnType<typeof openDatabase>) =>
+  db
+    .prepare(
+      'SELECT month, status, kind, assignee_id, n FROM stats_assignee_counts WHERE n <> 0 ORDER BY 1, 2, 3, 4',
+    )
+    .all();
+
+describe('migration 0004_stats_geo', () => {
+  it('fills the summaries from existing reports and keeps them with triggers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sportello-mig-db-'));
+    dirs.push(dir);
+    const db = openDatabase(join(dir, 'sportello.db'));
+    try {
+      migrateDatabase(db, migrationsBefore('0004_stats_geo'));
+      const ins = db.prepare(
+        `INSERT INTO reports (seq, id, code, title, category_id, channel, status, created_by, created_at, updated_by, updated_at, closed_at)
+         VALUES (?, ?, ?, 'x', ?, ?, ?, 'u1', ?, 'u1', ?, ?)`,
+      );
+      const jan = Date.UTC(2026, 0, 15);
+      const feb = Date.UTC(2026, 1, 28, 23, 30);
+      ins.run(1, 'a1', '2026-000001', 'c1', 'telefono', 'nuovo', jan, jan, null);
+      ins.run(2, 'a2', '2026-000002', 'c1', 'telefono', 'chiuso', jan, jan, jan + 86_400_000);
+      ins.run(3, 'a3', '2026-000003', null, 'email', 'in_gestione', feb, feb, null);
+      db.prepare(
+        "INSERT INTO report_assignments (report_seq, kind, assignee_id, assigned_at, assigned_by) VALUES (1, 'user', 'u9', 1, 'u1'), (3, 'group', 'g1', 1, 'u1')",
+      ).run();
+
+      migrateDatabase(db);
+      expect(summary(db)).toEqual([
+        { month: 202601, status: 'chiuso', category_id: 'c1', channel: 'telefono', n: 1 },
+        { month: 202601, status: 'nuovo', category_id: 'c1', channel: 'telefono', n: 1 },
+        { month: 202602, status: 'in_gestione', category_id: '', channel: 'email', n: 1 },
+      ]);
+      expect(assignees(db)).toEqual([
+        { month: 202601, status: 'nuovo', kind: 'user', assignee_id: 'u9', n: 1 },
+        { month: 202602, status: 'in_gestione', kind: 'group', assignee_id: 'g1', n: 1 },
+      ]);
+
+      // Triggers: status change, reassignment (also by INSERT OR REPLACE), deletion.
+      db.prepare("UPDATE reports SET status = 'in_gestione', channel = 'pec' WHERE seq = 1").run();
+      db.prepare(
+        "INSERT OR REPLACE INTO report_assignments (report_seq, kind, assignee_id, assigned_at, assigned_by) VALUES (1, 'user', 'u9', 2, 'u1')",
+      ).run();
+      db.prepare('DELETE FROM report_assignments WHERE report_seq = 3').run();
+      db.prepare('DELETE FROM reports WHERE seq = 2').run();
+      expect(summary(db)).toEqual([
+        { month: 202601, status: 'in_gestione', category_id: 'c1', channel: 'pec', n: 1 },
+        { month: 202602, status: 'in_gestione', category_id: '', channel: 'email', n: 1 },
+      ]);
+      expect(assignees(db)).toEqual([
+        { month: 202601, status: 'in_gestione', kind: 'user', assignee_id: 'u9', n: 1 },
+      ]);
+
+      const plan = (sql: string) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+          .map((r) => r.detail)
+          .join(' | ');
+      expect(
+        plan(
+          "SELECT status, coalesce(category_id, ''), channel, count(*) FROM reports INDEXED BY stats_created_dims WHERE created_at >= 1 AND created_at < 2 GROUP BY 1, 2, 3",
+        ),
+      ).toContain('COVERING INDEX stats_created_dims');
+      expect(
+        plan(
+          'SELECT r.category_id, count(*), avg(r.closed_at - r.created_at) FROM reports r WHERE r.closed_at IS NOT NULL GROUP BY r.category_id',
+        ),
+      ).toContain('COVERING INDEX stats_close_time');
+    } finally {
+      db.close();
+    }
+  });
+});
