@@ -96,7 +96,10 @@ function applyRemote(db: Sqlite, changes: RowChange[], touched: Set<number>, now
     const row = c.row as Record<string, unknown>;
     const reportId = reportIdOf(c.table as TableName, row);
     if (reportId && c.table !== 'reports') ensureReport(db, reportId, now);
-    if (c.table === 'groups') {
+    if (c.table === 'users') {
+      // A supplier receives only other users' names: the rest gets safe defaults.
+      applyChange(db, { op: 'put', table: 'users', row: normalizeUser(row) } as Change);
+    } else if (c.table === 'groups') {
       // Group rows travel without members (group_members rows carry them).
       const { memberIds: _m, ...g } = row as Record<string, unknown> & { memberIds?: unknown };
       applyChange(db, { op: 'put', table: 'groups', row: g } as Change);
@@ -126,6 +129,26 @@ function applyRemote(db: Sqlite, changes: RowChange[], touched: Set<number>, now
     if (reportId) markTouched(db, reportId, touched);
     applyChange(db, { op: 'delete', table: c.table as TableName, row: key } as Change);
   }
+}
+
+const NO_PERMISSIONS = {
+  canReply: false,
+  majorEdits: false,
+  seesReporterData: false,
+  statistics: false,
+  export: false,
+};
+
+function normalizeUser(row: Record<string, unknown>): Record<string, unknown> {
+  return {
+    email: null,
+    permissions: NO_PERMISSIONS,
+    active: true,
+    notifyByEmail: false,
+    createdAt: 0,
+    updatedAt: 0,
+    ...row,
+  };
 }
 
 export function createRebaser(db: Sqlite, store: Store, clock: () => number) {

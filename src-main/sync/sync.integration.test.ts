@@ -1,0 +1,184 @@
+/**
+ * Replicas and a real sync server (embedded PGlite) on loopback: the whole path the
+ * desk uses — core API → outbox → push → server mutation → pull → rebase → SQLite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportDetail, SyncStatusView } from '../../src-shared/api';
+import { createServer, type SyncServer } from '../../src-server/app';
+import { createCore, type CoreInternals } from '../core/create-core';
+import { dumpReplica, ftsIds } from './testing/dump';
+import { startProxy, type Proxy } from './testing/proxy';
+
+const PASSWORD = 'password-di-prova';
+let server: SyncServer;
+const dirs: string[] = [];
+const open: CoreInternals[] = [];
+const proxies: Proxy[] = [];
+let positivoId = '';
+
+beforeAll(async () => {
+  server = await createServer({});
+  await server.addUser({
+    username: 'admin',
+    fullName: 'Amministratore',
+    role: 'amministratore',
+    password: PASSWORD,
+  });
+  for (const [username, fullName] of [
+    ['lucia.verdi', 'Lucia Verdi'],
+    ['mario.rossi', 'Mario Rossi'],
+    ['anna.neri', 'Anna Neri'],
+  ] as const) {
+    await server.addUser({
+      username,
+      fullName,
+      role: 'operatore',
+      password: PASSWORD,
+      permissions: { canReply: true, majorEdits: true, seesReporterData: true },
+    });
+  }
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  for (const c of open.splice(0)) c.close();
+  for (const p of proxies.splice(0)) await p.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+interface Replica {
+  core: CoreInternals;
+  dir: string;
+  proxy: Proxy;
+  session: string;
+  ok<T = unknown>(name: string, input: unknown): Promise<T>;
+  sync(): Promise<SyncStatusView>;
+}
+
+async function replica(username: string, existing?: { dir: string; proxy: Proxy }): Promise<Replica> {
+  const dir = existing?.dir ?? mkdtempSync(join(tmpdir(), 'sportello-replica-'));
+  if (!existing) dirs.push(dir);
+  const proxy =
+    existing?.proxy ??
+    (await startProxy({
+      host: '127.0.0.1',
+      port: new URL(server.url).port ? Number(new URL(server.url).port) : 80,
+    }));
+  if (!existing) proxies.push(proxy);
+  const core = await createCore({ dataDir: dir, validateOutput: true });
+  open.push(core);
+  let session: string;
+  if (existing) {
+    const r = await core.call('auth.login', { username, password: PASSWORD }, null);
+    if (!r.ok) throw new Error(r.error.message);
+    session = (r.value as { token: string }).token;
+  } else {
+    const r = await core.call('sync.connect', { serverUrl: proxy.url, username, password: PASSWORD }, null);
+    if (!r.ok) throw new Error(`connect: ${r.error.message}`);
+    session = (r.value as { token: string }).token;
+  }
+  const rep: Replica = {
+    core,
+    dir,
+    proxy,
+    session,
+    async ok<T>(name: string, input: unknown) {
+      const r = await core.call(name, input, rep.session);
+      if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+      return r.value as T;
+    },
+    async sync() {
+      return rep.ok<SyncStatusView>('sync.now', {});
+    },
+  };
+  return rep;
+}
+
+async function outcomeId(r: Replica): Promise<string> {
+  if (positivoId) return positivoId;
+  const d = await r.ok<{ outcomes: { id: string; label: string }[] }>('directory.get', {});
+  positivoId = d.outcomes.find((o) => o.label === 'Positivo')!.id;
+  return positivoId;
+}
+
+const newReport = (r: Replica, title: string) =>
+  r.ok<{ id: string; code: string }>('reports.create', {
+    fields: {
+      title,
+      description: 'Segnalata al telefono',
+      channel: 'telefono',
+      categoryId: null,
+      address: 'Via Tasso 8',
+    },
+  });
+
+describe('sync with a real server', () => {
+  it('a report created on one PC appears on another with its final code; the provisional one stays an alias', async () => {
+    const a = await replica('lucia.verdi');
+    const b = await replica('mario.rossi');
+    const { id, code } = await newReport(a, 'Lampione spento in via Tasso');
+    expect(code).toMatch(/^\d{4}-[B-DF-HJ-NP-TV-Z]{4}-\d{4}$/);
+    await a.sync();
+    await b.sync();
+    const onB = await b.ok<ReportDetail>('reports.get', { id });
+    expect(onB.code).toMatch(/^\d{4}-\d{6}$/);
+    expect(onB.aliases).toEqual([code]);
+    const onA = await a.ok<ReportDetail>('reports.get', { id });
+    expect(onA.code).toBe(onB.code);
+    for (const r of [a, b]) {
+      expect((await r.ok<{ id: string }>('reports.openByCode', { code })).id).toBe(id);
+      expect((await r.ok<{ id: string }>('reports.openByCode', { code: onB.code })).id).toBe(id);
+    }
+    expect((await a.ok<SyncStatusView>('sync.status', {})).pending).toBe(0);
+    expect(onB.log[0]).toMatchObject({ action: 'created', actorName: 'Lucia Verdi' });
+  });
+
+  it('a change on one PC is pushed and poked to the other without asking', async () => {
+    const a = await replica('lucia.verdi');
+    const b = await replica('mario.rossi');
+    const { id } = await newReport(a, 'Cassonetto pieno in piazza Pontida');
+    await a.sync();
+    await b.sync();
+    await b.ok('reports.addNote', { id, text: 'Passa il camion domattina' });
+    // No explicit sync: B pushes on its own, the server pokes A, A pulls.
+    await expect
+      .poll(async () => (await a.ok<ReportDetail>('reports.get', { id })).log.map((e) => e.text), {
+        timeout: 10_000,
+      })
+      .toContain('Passa il camion domattina');
+  });
+
+  it('closing a report someone else already closed is undone locally and leaves a notice naming it', async () => {
+    const a = await replica('lucia.verdi');
+    const b = await replica('mario.rossi');
+    const positivo = await outcomeId(a);
+    const { id } = await newReport(a, 'Buca in via Borfuro');
+    await a.ok('reports.takeInCharge', { id });
+    await a.sync();
+    await b.sync();
+    b.proxy.down();
+    await a.ok('reports.close', { id, outcomeId: positivo, closingNote: 'Chiusa da Lucia' });
+    await a.sync();
+    await b.ok('reports.close', { id, outcomeId: positivo, closingNote: 'Chiusa da Mario' });
+    expect((await b.ok<ReportDetail>('reports.get', { id })).closingNote).toBe('Chiusa da Mario');
+    b.proxy.up();
+    await b.sync();
+    await b.sync();
+    const d = await b.ok<ReportDetail>('reports.get', { id });
+    expect(d.closingNote).toBe('Chiusa da Lucia');
+    const notices = await b.ok<{ id: string; reportCode: string | null; what: string; message: string }[]>(
+      'sync.notices',
+      {},
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ reportCode: d.code, what: 'Chiusura della segnalazione' });
+    expect(notices[0]!.message).toMatch(/Chiuso/);
+    expect((await b.ok<SyncStatusView>('sync.status', {})).pending).toBe(0);
+    await b.ok('sync.acknowledge', { id: notices[0]!.id });
+    expect(await b.ok('sync.notices', {})).toEqual([]);
+  });
+});
