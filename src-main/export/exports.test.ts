@@ -167,6 +167,10 @@ describe('CSV export', () => {
     expect(formatDateIt(Date.UTC(2026, 0, 1, 23, 30))).toBe('02/01/2026');
     expect(romeOffsetMs(Date.UTC(2026, 6, 1))).toBe(7_200_000);
     expect(csvText('-2+3')).toBe("'-2+3");
+    expect(csvText(' spazio iniziale')).toBe('" spazio iniziale"');
+    expect(csvText('\tcmd')).toBe("'\tcmd");
+    expect(csvText('@SOMMA(1;2)')).toBe(`"'@SOMMA(1;2)"`);
+    expect(csvText('normale')).toBe('normale');
   });
 
   it('applies the list filters and sort: only what the list shows', async () => {
