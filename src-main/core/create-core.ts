@@ -23,6 +23,8 @@ import { createStore } from './store';
 import { createSyncClient, type SyncClient } from '../sync/client';
 import { getSyncState } from '../sync/sync-repo';
 import { syncedLogin, syncHandlers } from './handlers-sync';
+import { mailHandlers } from './handlers-mail';
+import { createMailService } from '../mail/service';
 
 export const DB_FILE = 'sportello.db';
 
@@ -86,11 +88,15 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   if (options.demo && userCount() === 0) await loadDemo(services, auth);
 
   const settings = settingsHandlers(auth);
+  const mail = createMailService({ services, dataDir: options.dataDir });
+  // Mailboxes configured on this installation start polling; none configured, nothing runs.
+  void mail.start().catch((e: unknown) => console.error('[mail] avvio non riuscito:', e));
   const handlers: Handlers = {
     ...reportHandlers,
     ...statsHandlers(services, (e, p) => listeners.get(e)?.forEach((l) => l(p))),
     ...settings,
     ...syncHandlers(sync, auth),
+    ...mailHandlers(mail),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),
     'app.info': (ctx) => ({
       ...appInfo(ctx, userCount() === 0 && !sync.isSynced()),
@@ -148,6 +154,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     },
     close() {
       sync.stop();
+      void mail.stop();
       try {
         checkpointer.close();
         db.pragma('optimize');

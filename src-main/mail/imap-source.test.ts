@@ -213,3 +213,25 @@ describe('IMAP source (Dovecot)', () => {
     expect(await counts()).toEqual({ inbox: 0, done: 3 });
   });
 });
+
+describe('runImapSource', () => {
+  it('polls without any callback and stops at once even when stopped during a poll', async () => {
+    let polls = 0;
+    let release: () => void = () => undefined;
+    const source = {
+      pollOnce: () =>
+        new Promise<PollSummary>((resolve) => {
+          polls++;
+          release = () => resolve({ fetched: 0, results: [], failed: 0, resynced: false });
+        }),
+    };
+    const runner = runImapSource(source, { pollMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(polls).toBe(1);
+    const t = Date.now();
+    const stopped = runner.stop();
+    release();
+    await stopped;
+    expect(Date.now() - t).toBeLessThan(1_000);
+  });
+});

@@ -158,6 +158,8 @@ export function runImapSource(source: { pollOnce(): Promise<PollSummary> }, o: R
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      // stop() may have come while a poll was running: do not start a new wait.
+      if (stopped) return resolve();
       wake = resolve;
       timer = setTimeout(resolve, ms);
     });
@@ -165,7 +167,9 @@ export function runImapSource(source: { pollOnce(): Promise<PollSummary> }, o: R
     let failures = 0;
     while (!stopped) {
       try {
-        o.onPoll?.(await source.pollOnce());
+        // Not `o.onPoll?.(await …)`: an absent callback would skip the poll itself.
+        const summary = await source.pollOnce();
+        o.onPoll?.(summary);
         failures = 0;
         await sleep(o.pollMs);
       } catch (e) {

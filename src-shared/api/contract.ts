@@ -34,6 +34,7 @@ import {
   zSessionView,
   zUserView,
 } from './views';
+import { mailCalls } from './calls-mail';
 
 export const SORT_FIELDS = [
   'createdAt',
@@ -232,6 +233,7 @@ export const contract = {
   ),
   ...syncCalls,
   ...statsCallsFor(zReportFilters.default(zReportFilters.parse({})), SORT_FIELDS),
+  ...mailCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,50 @@
+/** Mailbox settings (administrators): list, save (password write-only), test connection. */
+import { requireAdmin } from '../../src-shared/domain/permissions';
+import { DomainError } from '../../src-shared/domain';
+import { testImapConnection } from '../mail/connection-test';
+import { getMailbox, listMailboxes, saveMailbox } from '../mail/mailboxes-repo';
+import type { MailService } from '../mail/service';
+import type { PartialHandlers } from './handler-types';
+
+type MailCall = 'mailboxes.list' | 'mailboxes.save' | 'mailboxes.test';
+
+export function mailHandlers(mail: MailService): PartialHandlers<MailCall> {
+  return {
+    'mailboxes.list': (ctx) => {
+      requireAdmin(ctx.actor);
+      return listMailboxes(ctx.db).map(({ passwordSealed, ...m }) => ({
+        ...m,
+        hasPassword: !!passwordSealed,
+      }));
+    },
+    'mailboxes.save': async (ctx, input) => {
+      requireAdmin(ctx.actor);
+      const { id: givenId, password, ...settings } = input;
+      const existing = givenId ? getMailbox(ctx.db, givenId) : null;
+      if (givenId && !existing) throw new DomainError('not_found', 'Casella non trovata.');
+      if (!existing && !password) throw new DomainError('validation', 'Indica la password della casella.');
+      const row = {
+        ...settings,
+        id: existing?.id ?? ctx.newId(),
+        processedFolder: settings.processedFolder || null,
+        passwordSealed: password ? mail.cipher().encrypt(password) : existing!.passwordSealed,
+        updatedAt: ctx.clock(),
+      };
+      saveMailbox(ctx.db, row);
+      await mail.restart(row);
+      return { id: row.id };
+    },
+    'mailboxes.test': async (ctx, input) => {
+      requireAdmin(ctx.actor);
+      const { id, password, ...settings } = input;
+      let pass = password;
+      if (!pass && id) {
+        const existing = getMailbox(ctx.db, id);
+        if (existing) pass = mail.cipher().decrypt(existing.passwordSealed);
+      }
+      if (!pass)
+        return { ok: false, message: 'Indica la password per provare la connessione.', messages: null };
+      return testImapConnection({ ...settings, password: pass });
+    },
+  };
+}
