@@ -153,6 +153,8 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
       return () => anyListeners.delete(listener);
     },
     close() {
+      // Closing twice (a shell quitting while a test cleans up) is harmless.
+      if (!db.open) return;
       sync.stop();
       void mail.stop();
       try {

@@ -153,6 +153,7 @@ export function createSyncClient(deps: SyncClientDeps) {
         zPushResponse,
         { token: s.token },
       );
+      if (stopped) return;
       for (const o of res.outcomes) {
         if (o.status !== 'rejected' || !o.error) continue;
         const m = mine.find((x) => x.seq === o.seq);
@@ -193,6 +194,7 @@ export function createSyncClient(deps: SyncClientDeps) {
         zPullResponse,
         { token: s.token, timeoutMs: 120_000 },
       );
+      if (stopped) return;
       if (page.reset) {
         db.transaction(() => {
           wipeReplica(db);
@@ -228,7 +230,9 @@ export function createSyncClient(deps: SyncClientDeps) {
     try {
       await hello(s);
       await push(s);
+      if (stopped) return;
       await pull(state()!);
+      if (stopped) return;
       // Pulling may have confirmed work; anything queued meanwhile goes now.
       const after = state()!;
       if (countPending(db, after.ackedSeq) > 0) await push(after);
@@ -237,6 +241,9 @@ export function createSyncClient(deps: SyncClientDeps) {
       setPhase('online');
       ensurePokeSocket();
     } catch (e) {
+      // Closing the PC while a request was in flight: the database is gone, the outbox
+      // row is still there for next time. Nothing to report.
+      if (stopped) return;
       const err = e instanceof SyncHttpError ? e : new SyncHttpError('network', (e as Error).message);
       updateSyncState(db, { lastError: err.message });
       if (err.kind === 'unauthenticated') setPhase('unauthenticated', err.message);

@@ -27,6 +27,12 @@ beforeAll(async () => {
     role: 'amministratore',
     password: PASSWORD,
   });
+  await server.addUser({
+    username: 'ditta.asfalti',
+    fullName: 'Asfalti Srl',
+    role: 'fornitore',
+    password: PASSWORD,
+  });
   for (const [username, fullName] of [
     ['lucia.verdi', 'Lucia Verdi'],
     ['mario.rossi', 'Mario Rossi'],
@@ -180,5 +186,74 @@ describe('sync with a real server', () => {
     expect((await b.ok<SyncStatusView>('sync.status', {})).pending).toBe(0);
     await b.ok('sync.acknowledge', { id: notices[0]!.id });
     expect(await b.ok('sync.notices', {})).toEqual([]);
+  });
+
+  it('a supplier’s replica file holds only the reports given to it, and loses one when it is taken away', async () => {
+    const a = await replica('lucia.verdi');
+    const s = await replica('ditta.asfalti');
+    const dir = await a.ok<{ users: { id: string; username: string }[] }>('directory.get', {});
+    const supplierId = dir.users.find((u) => u.username === 'ditta.asfalti')!.id;
+    const given = await a.ok<{ id: string }>('reports.create', {
+      fields: { title: 'Asfalto da rifare in via Moroni', channel: 'telefono', categoryId: null },
+      reporters: [
+        {
+          reporterId: crypto.randomUUID(),
+          newReporter: { nome: 'Rosa', cognome: 'Ghisleri', email: 'rosa@example.it' },
+        },
+      ],
+    });
+    const kept = await newReport(a, 'Segnalazione riservata al Comune');
+    await a.ok('reports.addNote', { id: kept.id, text: 'Nota interna che il fornitore non deve vedere' });
+    await a.ok('reports.assign', { id: given.id, kind: 'user', assigneeId: supplierId });
+    await a.ok('reports.addNote', { id: given.id, text: 'Intervento urgente' });
+    await a.sync();
+    await s.sync();
+
+    // Read the supplier's SQLite file itself, not the API.
+    const db = s.core.services.db;
+    const ids = (db.prepare('SELECT id FROM reports').all() as { id: string }[]).map((r) => r.id);
+    expect(ids).toEqual([given.id]);
+    const notes = (
+      db.prepare("SELECT text FROM log_entries WHERE kind = 'note'").all() as { text: string }[]
+    ).map((n) => n.text);
+    expect(notes).toEqual(['Intervento urgente']);
+    // No reporters' data without the permission, and no colleagues' emails.
+    expect(db.prepare('SELECT count(*) AS n FROM reporters').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM users WHERE email IS NOT NULL').get()).toEqual({ n: 0 });
+    const raw = JSON.stringify(dumpReplica(db));
+    expect(raw).not.toMatch(/Ghisleri|riservata al Comune|non deve vedere/);
+
+    await a.ok('reports.unassign', { id: given.id, kind: 'user', assigneeId: supplierId });
+    await a.sync();
+    await s.sync();
+    expect(db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM log_entries').get()).toEqual({ n: 0 });
+    expect(ftsIds(db, 'asfalto')).toEqual([]);
+  });
+
+  it('a user who logged in on this PC before can log in offline; a wrong password cannot', async () => {
+    const a = await replica('anna.neri');
+    const { id } = await newReport(a, 'Perdita d’acqua in via Zambonate');
+    await a.sync();
+    a.core.close();
+    a.proxy.down();
+    const again = await replica('anna.neri', { dir: a.dir, proxy: a.proxy });
+    const d = await again.ok<ReportDetail>('reports.get', { id });
+    expect(d.title).toBe('Perdita d’acqua in via Zambonate');
+    expect((await again.ok<SyncStatusView>('sync.status', {})).phase).toBe('offline');
+    const wrong = await again.core.call('auth.login', { username: 'anna.neri', password: 'sbagliata' }, null);
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    const stranger = await again.core.call(
+      'auth.login',
+      { username: 'mario.rossi', password: PASSWORD },
+      null,
+    );
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    if (!stranger.ok) expect(stranger.error.message).toMatch(/primo accesso/);
+    // Offline work queues up and goes out when the network is back.
+    await again.ok('reports.addNote', { id, text: 'Scritta senza rete' });
+    again.proxy.up();
+    await again.sync();
+    expect((await again.ok<SyncStatusView>('sync.status', {})).pending).toBe(0);
   });
 });

@@ -129,6 +129,9 @@ export function rowKey(table: SyncTable, row: Record<string, unknown>): string {
       return `${String(row.reportId)}:${String(row.kind)}:${String(row.assigneeId)}`;
     case 'report_reporters':
       return `${String(row.reportId)}:${String(row.reporterId)}`;
+    // A replica stores log entries under their report: the key says which.
+    case 'log_entries':
+      return `${String(row.reportId)}:${String(row.id)}`;
     default:
       return String(row.id);
   }

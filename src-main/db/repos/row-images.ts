@@ -132,6 +132,8 @@ export function keyFields(table: SyncTable, key: string): Record<string, string>
       return { reportId: parts[0]!, kind: parts[1]!, assigneeId: parts[2]! };
     case 'report_reporters':
       return { reportId: parts[0]!, reporterId: parts[1]! };
+    case 'log_entries':
+      return { reportId: parts[0]!, id: parts[1]! };
     default:
       return { id: key };
   }
