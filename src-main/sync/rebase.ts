@@ -98,7 +98,7 @@ function applyRemote(db: Sqlite, changes: RowChange[], touched: Set<number>, now
     if (reportId && c.table !== 'reports') ensureReport(db, reportId, now);
     if (c.table === 'users') {
       // A supplier receives only other users' names: the rest gets safe defaults.
-      applyChange(db, { op: 'put', table: 'users', row: normalizeUser(row) } as Change);
+      applyChange(db, { op: 'put', table: 'users', row: normalizeUser(row) } as unknown as Change);
     } else if (c.table === 'groups') {
       // Group rows travel without members (group_members rows carry them).
       const { memberIds: _m, ...g } = row as Record<string, unknown> & { memberIds?: unknown };
