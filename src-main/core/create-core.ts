@@ -88,12 +88,13 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   if (options.demo && userCount() === 0) await loadDemo(services, auth);
 
   const settings = settingsHandlers(auth);
+  let stopExports: (() => Promise<void>) | null = null;
   const mail = createMailService({ services, dataDir: options.dataDir });
   // Mailboxes configured on this installation start polling; none configured, nothing runs.
   void mail.start().catch((e: unknown) => console.error('[mail] avvio non riuscito:', e));
   const handlers: Handlers = {
     ...reportHandlers,
-    ...statsHandlers(services, (e, p) => listeners.get(e)?.forEach((l) => l(p))),
+    ...statsHandlers(services, fire, (stop) => (stopExports = stop)),
     ...settings,
     ...syncHandlers(sync, auth),
     ...mailHandlers(mail),
@@ -157,6 +158,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
       if (!db.open) return;
       sync.stop();
       void mail.stop();
+      void stopExports?.();
       try {
         checkpointer.close();
         db.pragma('optimize');

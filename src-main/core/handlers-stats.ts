@@ -30,6 +30,7 @@ const OK = { ok: true as const };
 export function statsHandlers(
   services: CoreServices,
   emit: (event: 'export.progress', payload: ApiEvents['export.progress']) => void,
+  onClose?: (stop: () => Promise<void>) => void,
 ): PartialHandlers<StatsCallNames> {
   const dataDir = dirname(services.db.name);
   const jobs = createExportJobs({
@@ -40,6 +41,8 @@ export function statsHandlers(
     municipality: services.municipality,
     onProgress: (p) => emit('export.progress', p),
   });
+  // Closing the core cancels running exports (their partial files are removed).
+  onClose?.(() => jobs.close());
   return {
     'exports.start': (ctx, input) => ({ exportId: jobs.start(ctx.actor, input) }),
     'exports.status': (ctx, { exportId }) => jobs.status(ctx.actor, exportId),
