@@ -25,6 +25,21 @@ export interface StoreDeps {
   captureUndo?: () => boolean;
 }
 
+/**
+ * Runs inside a mutation's transaction, after its rows were written and only for
+ * mutations made on this PC (not for replays during a rebase). Capabilities that
+ * derive rows of their own from a mutation (e.g. the emails it causes) hook in here,
+ * so those rows commit or roll back together with it.
+ */
+export type AppliedHook = (e: {
+  name: string;
+  args: unknown;
+  actor: Actor;
+  value: unknown;
+  changes: Change[];
+  now: number;
+}) => void;
+
 export interface MutationOutcome {
   value: unknown;
   changes: Change[];
@@ -45,6 +60,7 @@ export type ChangeListener = (o: { tables: string[]; reportIds: string[] }) => v
 
 export function createStore({ db, clock, newId, captureUndo = () => false }: StoreDeps) {
   const listeners = new Set<ChangeListener>();
+  const appliedHooks: AppliedHook[] = [];
 
   /**
    * Runs one mutation inside the caller's transaction: parse, load, apply, persist,
@@ -92,6 +108,9 @@ export function createStore({ db, clock, newId, captureUndo = () => false }: Sto
     (name: MutationName, rawArgs: unknown, actor: Actor, opts: MutateOptions): MutationOutcome => {
       const out = execute(name, rawArgs, actor, opts);
       if (out.changes.length > 0) {
+        const now = clock();
+        for (const h of appliedHooks)
+          h({ name, args: rawArgs, actor, value: out.value, changes: out.changes, now });
         insertOutbox(db, {
           mutationId: newId(),
           name,
@@ -116,6 +135,10 @@ export function createStore({ db, clock, newId, captureUndo = () => false }: Sto
       return out;
     },
     execute,
+    /** See AppliedHook. */
+    onApplied(h: AppliedHook): void {
+      appliedHooks.push(h);
+    },
     /** Tells listeners that data changed by other means (a pull from the server). */
     emit,
     onChange(l: ChangeListener): () => void {
