@@ -16,6 +16,7 @@ import { errorBody, HttpError, MESSAGES } from './errors';
 import { PokeHub } from './poke';
 import { maxVersion } from './rows';
 import { authRoutes } from './routes-auth';
+import { blobRoutes } from './routes-blobs';
 import { syncRoutes } from './routes-sync';
 import { openStorage } from './storage/open';
 import { POKE_CHANNEL, type Storage } from './storage/storage';
@@ -92,6 +93,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     );
     authRoutes(app, ctx);
     syncRoutes(app, ctx);
+    blobRoutes(app, ctx);
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? 0, host });
     const address = app.server.address();

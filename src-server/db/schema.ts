@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -50,8 +51,29 @@ export const syncRows = pgTable(
     index('sync_rows_member_idx')
       .on(sql`(${t.data}->>'userId')`)
       .where(sql`tbl = 'group_members'`),
+    // Who may download a blob: the attachments rows that reference its hash.
+    index('sync_rows_attachment_sha_idx')
+      .on(sql`(${t.data}->>'sha256')`)
+      .where(sql`tbl = 'attachments'`),
   ],
 );
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Attachment bytes by SHA-256, in the database rather than on a disk: several server
+ * processes behind a load balancer share one PostgreSQL and nothing else, and a backup
+ * of the database is a backup of everything. Written once, never rewritten.
+ */
+export const blobs = pgTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  mime: text('mime').notNull(),
+  data: bytea('data').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** Who uploaded it first (audit; uploads precede the rows that reference them). */
+  createdBy: text('created_by').notNull(),
+});
 
 /** Password hashes live only on the server (scrypt, see src-main/core/passwords.ts). */
 export const credentials = pgTable('credentials', {
