@@ -1,0 +1,5 @@
+export * from './placeholders';
+export * from './templates';
+export * from './derive';
+export * from './render';
+export * from './subject';
