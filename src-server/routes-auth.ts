@@ -5,13 +5,14 @@ import {
   PROTOCOL_VERSION,
   zHello,
   zLoginRequest,
+  zAdminPasswordRequest,
   zPasswordChangeRequest,
   type zHelloResponse,
   type zLoginResponse,
 } from '../src-shared/sync/protocol';
 import { checkPassword, openSession, setPassword } from './auth';
 import type { ServerContext } from './context';
-import { MESSAGES, parseBody } from './errors';
+import { HttpError, MESSAGES, parseBody } from './errors';
 
 export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/sync/v1/hello', async (req) => {
@@ -54,5 +55,27 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return (await openSession(ctx.storage, session.userId, session.clientId, now)) satisfies z.infer<
       typeof zLoginResponse
     >;
+  });
+
+  // Administrators set passwords of other accounts here: hashes never leave the server,
+  // and the new password ends every session of that user.
+  app.post('/sync/v1/users/password', async (req) => {
+    const session = await ctx.auth(req);
+    if (session.user.role !== 'amministratore') {
+      throw new HttpError(
+        403,
+        'forbidden',
+        'Solo un amministratore può impostare la password di altri utenti.',
+      );
+    }
+    const body = parseBody(zAdminPasswordRequest, req.body);
+    const [user] = await ctx.storage.query(
+      `SELECT 1 FROM sync_rows WHERE tbl = 'users' AND key = $1 AND NOT deleted`,
+      [body.userId],
+    );
+    if (!user) throw new HttpError(404, 'not_found', 'Utente non trovato sul server.');
+    await setPassword(ctx.storage, body.userId, body.newPassword, ctx.clock());
+    ctx.pokes.closeUser(body.userId);
+    return { ok: true };
   });
 }

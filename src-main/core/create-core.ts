@@ -22,7 +22,7 @@ import { createRouter } from './router';
 import { createStore } from './store';
 import { createSyncClient, type SyncClient } from '../sync/client';
 import { getSyncState } from '../sync/sync-repo';
-import { syncedLogin, syncHandlers } from './handlers-sync';
+import { syncedLogin, syncedUserSave, syncHandlers } from './handlers-sync';
 import { mailHandlers } from './handlers-mail';
 import { createMailService } from '../mail/service';
 
@@ -99,6 +99,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     ...syncHandlers(sync, auth),
     ...mailHandlers(mail),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),
+    'settings.users.save': syncedUserSave(sync, settings['settings.users.save']),
     'app.info': (ctx) => ({
       ...appInfo(ctx, userCount() === 0 && !sync.isSynced()),
       mode: sync.isSynced() ? ('synced' as const) : ('standalone' as const),

@@ -6,6 +6,7 @@ import type { CallName } from '../../src-shared/api';
 import { DomainError, isAdmin } from '../../src-shared/domain';
 import { getUser, getUserByUsername } from '../db/repos/entities';
 import type { SyncClient } from '../sync/client';
+import { setRemotePassword } from '../sync/admin';
 import { SyncHttpError } from '../sync/http';
 import {
   acknowledgeNotice,
@@ -139,5 +140,37 @@ export function syncedLogin(
       }
       return sessionFor(ctx, auth, v.userId);
     }
+  };
+}
+
+/**
+ * settings.users.save on a synced PC: the account travels as a mutation like any
+ * setting; its password goes straight to the server (never into the outbox, never
+ * stored here), once the server knows the account.
+ */
+export function syncedUserSave(
+  sync: SyncClient,
+  fallback: Handler<'settings.users.save'>,
+): Handler<'settings.users.save'> {
+  return async (ctx, input) => {
+    if (!getSyncState(ctx.db)) return fallback(ctx, input);
+    const { password, ...rest } = input;
+    const id = rest.id ?? ctx.newId();
+    const existing = getUser(ctx.db, id);
+    if (!existing && !password) {
+      throw new DomainError('validation', 'Per un nuovo utente indica una password iniziale.');
+    }
+    ctx.store.mutate('user.save', { ...rest, id }, ctx.actor);
+    if (!password) return { id };
+    await sync.syncNow();
+    try {
+      await setRemotePassword(ctx.db, id, password);
+    } catch (e) {
+      throw new DomainError(
+        'unavailable',
+        `Utente salvato, ma la password non è stata impostata sul server: ${(e as Error).message} Riprova quando il server è raggiungibile.`,
+      );
+    }
+    return { id };
   };
 }

@@ -256,4 +256,44 @@ describe('sync with a real server', () => {
     await again.sync();
     expect((await again.ok<SyncStatusView>('sync.status', {})).pending).toBe(0);
   });
+
+  it('an administrator creates an account in the app: the password reaches the server, never the outbox', async () => {
+    const admin = await replica('admin');
+    const { id } = await admin.ok<{ id: string }>('settings.users.save', {
+      username: 'paolo.neri',
+      fullName: 'Paolo Neri',
+      role: 'operatore',
+      permissions: {
+        canReply: true,
+        majorEdits: false,
+        seesReporterData: true,
+        statistics: false,
+        export: false,
+      },
+      password: 'prima-password-di-paolo',
+    });
+    const outbox = admin.core.services.db.prepare('SELECT args FROM outbox').all() as { args: string }[];
+    expect(JSON.stringify(outbox)).not.toMatch(/prima-password/);
+    // Paolo connects a new PC with it.
+    const dir = mkdtempSync(join(tmpdir(), 'sportello-replica-'));
+    dirs.push(dir);
+    const core = await createCore({ dataDir: dir });
+    open.push(core);
+    const r = await core.call(
+      'sync.connect',
+      { serverUrl: server.url, username: 'paolo.neri', password: 'prima-password-di-paolo' },
+      null,
+    );
+    expect(r).toMatchObject({ ok: true, value: { user: { id, fullName: 'Paolo Neri' } } });
+    // A clerk cannot set passwords on the server, whatever the PC says.
+    const clerk = await replica('mario.rossi');
+    const token = (clerk.core.services.db.prepare('SELECT token FROM sync_state').get() as { token: string })
+      .token;
+    const res = await fetch(new URL('/sync/v1/users/password', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ userId: id, newPassword: 'rubata-da-mario' }),
+    });
+    expect(res.status).toBe(403);
+  });
 });

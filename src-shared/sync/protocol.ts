@@ -144,6 +144,12 @@ export const zPoke = z.object({ type: z.literal('poke'), version: z.number().int
  * POST /sync/v1/password (bearer): change one's own password. Every session of the user
  * is revoked; the answer is a fresh session for the calling client (zLoginResponse).
  */
+/** An administrator sets another user's password (new accounts, resets). */
+export const zAdminPasswordRequest = z.object({
+  userId: z.string().uuid(),
+  newPassword: z.string().min(8, { message: 'La password deve avere almeno 8 caratteri.' }).max(200),
+});
+
 export const zPasswordChangeRequest = z.object({
   currentPassword: z.string().min(1).max(200),
   newPassword: z.string().min(8, { message: 'La password deve avere almeno 8 caratteri.' }).max(200),
