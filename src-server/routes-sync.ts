@@ -1,14 +1,17 @@
-/** /sync/v1/push, /pull and the /poke WebSocket. */
+/** /sync/v1/push, /pull, /bootstrap (bootstrap.ts) and the /poke WebSocket. */
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import { zPullRequest, zPushRequest } from '../src-shared/sync/protocol';
 import { authenticate } from './auth';
+import { bootstrapRoutes } from './bootstrap';
 import type { ServerContext } from './context';
 import { errorBody, HttpError, parseBody } from './errors';
 import { pull } from './pull';
 import { push } from './push';
 
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  bootstrapRoutes(app, ctx);
+
   app.post('/sync/v1/push', async (req) => {
     const session = await ctx.auth(req);
     const body = parseBody(zPushRequest, req.body);

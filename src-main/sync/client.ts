@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createUuidV7, formatProvisionalCode } from '../../src-shared/domain';
 import {
   PROTOCOL_VERSION,
+  SYNC_TABLES,
   zHelloResponse,
   zLoginResponse,
   zPullResponse,
@@ -16,6 +17,7 @@ import {
 import type { Store } from '../core/store';
 import type { Sqlite } from '../db/migrate';
 import { stmt } from '../db/repos/stmt';
+import { downloadBootstrap, finishBootstrap } from './bootstrap';
 import { describeMutation, reportIdOfArgs } from './describe';
 import { postJson, SyncHttpError } from './http';
 import { createRebaser } from './rebase';
@@ -178,13 +180,33 @@ export function createSyncClient(deps: SyncClientDeps) {
     }
   }
 
+  /** Streamed bootstrap (bootstrap.ts); returns the rows received. */
+  async function streamBootstrap(s: SyncState): Promise<number> {
+    const onProgress = (rows: number, total: number | null) => {
+      progress = { rows, total };
+      publish();
+    };
+    let out = await downloadBootstrap({ db, clock, isStopped: () => stopped, onProgress }, s);
+    if (out.kind === 'reset')
+      out = await downloadBootstrap({ db, clock, isStopped: () => stopped, onProgress }, s);
+    if (out.rows > 0) deps.onData?.({ tables: [...SYNC_TABLES], reportIds: [] });
+    return out.rows;
+  }
+
   async function pull(s: SyncState) {
     let cursor = s.cursor;
     let rows = 0;
-    const bootstrapping = cursor === 0;
+    const bootstrapping = cursor === 0 || s.bootstrapping;
     if (bootstrapping) {
       progress = { rows: 0, total: null };
       setPhase('bootstrapping');
+      // The bulk of a first download comes as one stream; pages below finish the job.
+      if (countPending(db, s.ackedSeq) === 0) {
+        const r = await streamBootstrap(s);
+        if (stopped) return;
+        cursor = state()!.cursor;
+        rows = r;
+      }
     }
     for (;;) {
       const page = await postJson(
@@ -215,7 +237,10 @@ export function createSyncClient(deps: SyncClientDeps) {
         deps.onData?.({ tables: result.tables, reportIds: result.reportIds });
       if (!page.more) break;
     }
-    if (bootstrapping) updateSyncState(db, { bootstrapping: false });
+    if (bootstrapping) {
+      finishBootstrap(db);
+      updateSyncState(db, { bootstrapping: false });
+    }
     progress = null;
   }
 

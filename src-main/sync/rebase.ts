@@ -88,7 +88,7 @@ function ensureReport(db: Sqlite, reportId: string, now: number) {
   ).run(reportId, `~${reportId}`, now, now);
 }
 
-function applyRemote(db: Sqlite, changes: RowChange[], touched: Set<number>, now: number) {
+export function applyRemote(db: Sqlite, changes: RowChange[], touched: Set<number>, now: number) {
   const puts = changes
     .filter((c) => c.op === 'put')
     .sort((a, b) => (PARENT_ORDER[a.table] ?? 2) - (PARENT_ORDER[b.table] ?? 2));

@@ -1,0 +1,200 @@
+/**
+ * The replica side of the streamed bootstrap (POST /sync/v1/bootstrap, see
+ * src-shared/sync/bootstrap.ts): reads NDJSON as it arrives, writes rows in large
+ * SQLite transactions with the search index left alone, and saves the cursor at the
+ * server's checkpoints, so a cut download resumes where it stopped. The index is rebuilt
+ * once when the bootstrap completes (finishBootstrap).
+ */
+import type { RowChange } from '../../src-shared/sync/protocol';
+import { BOOTSTRAP_PATH, NDJSON } from '../../src-shared/sync/bootstrap';
+import type { Sqlite } from '../db/migrate';
+import { BULK_TABLES, createBulkWriter } from '../db/repos/bulk-write';
+import { rebuildSearchIndex } from '../db/repos/search-rebuild';
+import { stmt } from '../db/repos/stmt';
+import { SyncHttpError } from './http';
+import { applyRemote } from './rebase';
+import { countPending, getSyncState, updateSyncState, type SyncState } from './sync-repo';
+import { wipeReplica } from './wipe';
+
+/** Rows written per SQLite transaction (committed at the next server checkpoint). */
+const COMMIT_ROWS = 50_000;
+/** No byte for this long: the stream is considered dead (the next sync resumes). */
+const IDLE_MS = 60_000;
+const FTS_FLAG = 'bootstrap_fts_pending';
+const SETTINGS = new Set(['users', 'groups', 'group_members', 'categories', 'outcomes']);
+
+export interface BootstrapDeps {
+  db: Sqlite;
+  clock: () => number;
+  isStopped: () => boolean;
+  onProgress: (rows: number, total: number | null) => void;
+}
+
+export type BootstrapOutcome =
+  /** The stream ended: the replica holds everything up to `cursor`. */
+  | { kind: 'done'; rows: number }
+  /** Local work appeared meanwhile: go on with paged pulls (they rebase it). */
+  | { kind: 'pending'; rows: number }
+  | { kind: 'stopped'; rows: number }
+  /** The server wants a fresh start: the replica was wiped, call again. */
+  | { kind: 'reset'; rows: number };
+
+export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Promise<BootstrapOutcome> {
+  const { db } = deps;
+  const writer = createBulkWriter(db);
+  let rows = 0;
+  let total: number | null = null;
+  let buffer: RowChange[] = [];
+
+  const commit = db.transaction((changes: RowChange[], cursor: number) => {
+    const now = deps.clock();
+    const settings: RowChange[] = [];
+    const rest: RowChange[] = [];
+    for (const c of changes) {
+      if (c.op === 'put' && BULK_TABLES.has(c.table)) continue;
+      (SETTINGS.has(c.table) && c.op === 'put' ? settings : rest).push(c);
+    }
+    // Settings first (users and categories a report points to), then the bulk rows in
+    // stream order, then what remains (removals, codes, attachments) as a pull applies it.
+    if (settings.length) applyRemote(db, settings, new Set(), now);
+    for (const c of changes) {
+      if (c.op === 'put' && BULK_TABLES.has(c.table)) writer.put(c.table, c.row!, now);
+    }
+    if (rest.length) {
+      for (const c of rest) if (c.table === 'reports' && c.op === 'del') writer.forget(c.key);
+      applyRemote(db, rest, new Set(), now);
+    }
+    stmt(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(FTS_FLAG, '1');
+    updateSyncState(db, { cursor });
+  });
+
+  const controller = new AbortController();
+  let idle: ReturnType<typeof setTimeout> | null = null;
+  const touch = () => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => controller.abort(), IDLE_MS);
+    idle.unref?.();
+  };
+  touch();
+  let res: Response;
+  try {
+    res = await fetch(new URL(BOOTSTRAP_PATH, s.serverUrl), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: NDJSON,
+        ...(s.token ? { authorization: `Bearer ${s.token}` } : {}),
+      },
+      body: JSON.stringify({ clientId: s.clientId, after: getSyncState(db)!.cursor }),
+      signal: controller.signal,
+    });
+  } catch (e) {
+    if (idle) clearTimeout(idle);
+    throw new SyncHttpError('network', `Server non raggiungibile (${(e as Error).message}).`);
+  }
+  if (!res.ok || !res.body) {
+    if (idle) clearTimeout(idle);
+    throw await refusal(res);
+  }
+
+  const decoder = new TextDecoder();
+  let tail = '';
+  const end: { outcome: BootstrapOutcome | null } = { outcome: null };
+  const flush = (cursor: number) => {
+    commit(buffer, cursor);
+    rows += buffer.length;
+    buffer = [];
+    deps.onProgress(rows, total);
+  };
+  const handle = (line: string): void => {
+    if (line.length === 0) return;
+    // Row lines are by far the most: recognised without parsing twice.
+    if (line.startsWith('{"table":')) {
+      buffer.push(JSON.parse(line) as RowChange);
+      return;
+    }
+    const msg = JSON.parse(line) as { total?: number; cursor?: number; reset?: true; end?: true };
+    if (msg.total !== undefined) {
+      total = msg.total;
+      deps.onProgress(rows + buffer.length, total);
+    } else if (msg.reset) {
+      // The view changed: what was received is not this user's any more.
+      db.transaction(() => {
+        wipeReplica(db);
+        updateSyncState(db, { cursor: 0, bootstrapping: true });
+      })();
+      end.outcome = { kind: 'reset', rows };
+    } else if (msg.end) {
+      flush(msg.cursor!);
+      end.outcome = { kind: 'done', rows };
+    } else if (msg.cursor !== undefined && buffer.length >= COMMIT_ROWS) {
+      flush(msg.cursor);
+      if (countPending(db, getSyncState(db)!.ackedSeq) > 0) end.outcome = { kind: 'pending', rows };
+    }
+  };
+
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      if (deps.isStopped()) {
+        end.outcome = { kind: 'stopped', rows };
+        break;
+      }
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new SyncHttpError('network', `Download interrotto (${(e as Error).message}).`);
+      }
+      if (chunk.done) break;
+      touch();
+      const text = tail + decoder.decode(chunk.value, { stream: true });
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        handle(text.slice(start, nl));
+        start = nl + 1;
+        if (end.outcome) break;
+      }
+      tail = text.slice(start);
+      if (end.outcome) break;
+    }
+  } finally {
+    if (idle) clearTimeout(idle);
+    if (end.outcome) await reader.cancel().catch(() => undefined);
+  }
+  // Rows after the last checkpoint are dropped: they come again from that checkpoint.
+  if (!end.outcome) throw new SyncHttpError('network', 'Download interrotto: riprendo dal punto raggiunto.');
+  return end.outcome;
+}
+
+/** Once the replica is complete: the search index, if a bootstrap left it behind. */
+export function finishBootstrap(db: Sqlite): void {
+  const flag = stmt(db, 'SELECT value FROM meta WHERE key = ?').get(FTS_FLAG);
+  if (!flag) return;
+  rebuildSearchIndex(db);
+  stmt(db, 'DELETE FROM meta WHERE key = ?').run(FTS_FLAG);
+}
+
+async function refusal(res: Response): Promise<SyncHttpError> {
+  let message: string | null = null;
+  try {
+    const j = (await res.json()) as { error?: { message?: unknown } };
+    if (typeof j.error?.message === 'string') message = j.error.message;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  if (res.status === 401) {
+    return new SyncHttpError(
+      'unauthenticated',
+      message ?? 'Sessione sul server scaduta: accedi di nuovo.',
+      401,
+    );
+  }
+  return new SyncHttpError(
+    'refused',
+    message ?? `Il server ha rifiutato la richiesta (HTTP ${res.status}).`,
+    res.status,
+  );
+}

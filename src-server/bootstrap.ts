@@ -1,0 +1,171 @@
+/**
+ * POST /sync/v1/bootstrap: a new replica's first download as one NDJSON stream (see
+ * src-shared/sync/bootstrap.ts for the lines).
+ *
+ * Staff (the large case: a whole municipality) get every stored row after `after`, in
+ * version order, read in pages by PostgreSQL itself: each page is one string built by
+ * string_agg from the stored jsonb text, so the server never parses or re-encodes a row;
+ * it only forwards bytes. Paging by version needs no long snapshot: writers commit in
+ * version order (apply.ts), so every version up to a page's last one is final.
+ *
+ * A fornitore's view depends on assignments and needs the pull's filtering (and, when
+ * resuming, its entered/left logic): their stream is made of ordinary pull pages, with
+ * a checkpoint after each. Their replicas are small.
+ */
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { BOOTSTRAP_PATH, NDJSON, zBootstrapRequest } from '../src-shared/sync/bootstrap';
+import type { Session } from './auth';
+import type { ServerContext } from './context';
+import { HttpError, MESSAGES, parseBody } from './errors';
+import { pull } from './pull';
+import { maxVersion } from './rows';
+import { loadActor } from './snapshot';
+import type { Storage } from './storage/storage';
+import { viewerOf, viewHash, type Viewer } from './visibility';
+
+type BootstrapRequest = z.infer<typeof zBootstrapRequest>;
+
+/** Rows per page read from PostgreSQL (and per checkpoint). */
+const STAFF_PAGE = 10_000;
+const SUPPLIER_PAGE = 5_000;
+
+export function bootstrapRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post(BOOTSTRAP_PATH, async (req, reply) => {
+    const session = await ctx.auth(req);
+    const body = parseBody(zBootstrapRequest, req.body);
+    const plan = await planBootstrap(ctx.storage, session, body);
+    const out = new PassThrough();
+    void produce(ctx.storage, session, body, plan, out).then(
+      () => out.end(),
+      (err: unknown) => {
+        req.log.error(err);
+        // The client sees a stream without its end line and resumes from its last checkpoint.
+        out.destroy(err as Error);
+      },
+    );
+    return reply.type(NDJSON).header('cache-control', 'no-store').send(out);
+  });
+}
+
+type Plan = { kind: 'reset' } | { kind: 'staff'; viewer: Viewer } | { kind: 'supplier' };
+
+async function planBootstrap(storage: Storage, session: Session, req: BootstrapRequest): Promise<Plan> {
+  if (req.clientId !== session.clientId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
+  const [client] = await storage.query<{ user_id: string; view_hash: string | null }>(
+    'SELECT user_id, view_hash FROM clients WHERE client_id = $1',
+    [req.clientId],
+  );
+  if (!client || client.user_id !== session.userId) {
+    throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
+  }
+  const actor = await loadActor(storage, session.userId);
+  if (!actor) throw new HttpError(401, 'unauthenticated', MESSAGES.disabled);
+  const viewer = viewerOf(actor);
+  if (viewer.supplier) return { kind: 'supplier' };
+  const hash = viewHash(viewer);
+  if (req.after > 0) {
+    // Rows already received were chosen for another view, or come from another database.
+    if (client.view_hash !== hash || req.after > (await maxVersion(storage))) return { kind: 'reset' };
+  } else if (client.view_hash !== hash) {
+    await storage.query('UPDATE clients SET view_hash = $2 WHERE client_id = $1', [req.clientId, hash]);
+  }
+  return { kind: 'staff', viewer };
+}
+
+async function produce(
+  storage: Storage,
+  session: Session,
+  req: BootstrapRequest,
+  plan: Plan,
+  out: PassThrough,
+): Promise<void> {
+  if (plan.kind === 'reset') {
+    await write(out, '{"reset":true}\n');
+    return;
+  }
+  if (plan.kind === 'supplier') {
+    await supplierStream(storage, session, req, out);
+    return;
+  }
+  await staffStream(storage, plan.viewer, req.after, out);
+}
+
+async function staffStream(storage: Storage, v: Viewer, after: number, out: PassThrough): Promise<void> {
+  // Tombstones matter only to a replica that already holds rows (a resumed bootstrap).
+  const withDeleted = after > 0;
+  let total: number | null = null;
+  let totalSent = false;
+  void storage
+    .query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM sync_rows
+        WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')`,
+      [after, withDeleted, v.seesReporters],
+    )
+    .then(
+      ([r]) => {
+        total = r?.n ?? 0;
+      },
+      () => undefined,
+    );
+  let cursor = after;
+  for (;;) {
+    if (out.destroyed) return;
+    const [page] = await storage.query<{ body: string | null; last: number | null; n: number }>(
+      `SELECT string_agg(line, E'\\n' ORDER BY version) AS body, max(version) AS last, count(*)::int AS n
+         FROM (SELECT version,
+                 CASE WHEN deleted
+                   THEN '{"table":"' || tbl || '","op":"del","key":' || to_json(key)::text || ',"row":null}'
+                   ELSE '{"table":"' || tbl || '","op":"put","key":' || to_json(key)::text || ',"row":' || data::text || '}'
+                 END AS line
+                 FROM sync_rows
+                WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')
+                ORDER BY version LIMIT $4) page`,
+      [cursor, withDeleted, v.seesReporters, STAFF_PAGE],
+    );
+    if (total !== null && !totalSent) {
+      totalSent = true;
+      await write(out, `{"total":${total}}\n`);
+    }
+    if (!page || page.n === 0 || page.body === null || page.last === null) break;
+    cursor = page.last;
+    await write(out, `${page.body}\n{"cursor":${cursor}}\n`);
+    if (page.n < STAFF_PAGE) break;
+  }
+  await write(out, `{"end":true,"cursor":${cursor}}\n`);
+}
+
+async function supplierStream(
+  storage: Storage,
+  session: Session,
+  req: BootstrapRequest,
+  out: PassThrough,
+): Promise<void> {
+  let cursor = req.after;
+  for (;;) {
+    if (out.destroyed) return;
+    const page = await pull(storage, session, { clientId: req.clientId, cursor, limit: SUPPLIER_PAGE });
+    if (page.reset) {
+      await write(out, '{"reset":true}\n');
+      return;
+    }
+    if (cursor === req.after && page.totalEstimate !== null) {
+      await write(out, `{"total":${page.totalEstimate}}\n`);
+    }
+    let chunk = '';
+    for (const c of page.changes) chunk += JSON.stringify(c) + '\n';
+    cursor = page.cursor;
+    await write(out, `${chunk}{"cursor":${cursor}}\n`);
+    if (!page.more) break;
+  }
+  await write(out, `{"end":true,"cursor":${cursor}}\n`);
+}
+
+/** Writes with backpressure; a client that went away ends the wait too. */
+async function write(out: Writable, text: string): Promise<void> {
+  if (out.destroyed) return;
+  if (out.write(text)) return;
+  await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
+}
