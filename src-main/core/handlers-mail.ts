@@ -6,7 +6,7 @@ import { getMailbox, listMailboxes, saveMailbox } from '../mail/mailboxes-repo';
 import type { MailService } from '../mail/service';
 import type { PartialHandlers } from './handler-types';
 
-type MailCall = 'mailboxes.list' | 'mailboxes.save' | 'mailboxes.test';
+type MailCall = 'mailboxes.list' | 'mailboxes.save' | 'mailboxes.test' | 'mail.markReplySeen';
 
 export function mailHandlers(mail: MailService): PartialHandlers<MailCall> {
   return {
@@ -45,6 +45,10 @@ export function mailHandlers(mail: MailService): PartialHandlers<MailCall> {
       if (!pass)
         return { ok: false, message: 'Indica la password per provare la connessione.', messages: null };
       return testImapConnection({ ...settings, password: pass });
+    },
+    'mail.markReplySeen': (ctx, { id }) => {
+      ctx.store.mutate('report.markReplySeen', { reportId: id }, ctx.actor);
+      return { ok: true as const };
     },
   };
 }

@@ -35,6 +35,7 @@ import {
   zUserView,
 } from './views';
 import { mailCalls } from './calls-mail';
+import { mailUiCalls } from './calls-mail-ui';
 
 export const SORT_FIELDS = [
   'createdAt',
@@ -234,6 +235,7 @@ export const contract = {
   ...syncCalls,
   ...statsCallsFor(zReportFilters.default(zReportFilters.parse({})), SORT_FIELDS),
   ...mailCalls,
+  ...mailUiCalls,
 } as const;
 
 export type Contract = typeof contract;
