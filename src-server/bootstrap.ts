@@ -28,9 +28,8 @@ import { viewerOf, viewHash, type Viewer } from './visibility';
 
 type BootstrapRequest = z.infer<typeof zBootstrapRequest>;
 
-/** Rows per page read from PostgreSQL (and per checkpoint). */
-const STAFF_PAGE = 10_000;
-const SUPPLIER_PAGE = 5_000;
+/** Rows per page read from PostgreSQL (and per checkpoint); tests make pages small. */
+export const bootstrapPages = { staff: 10_000, supplier: 5_000 };
 
 export function bootstrapRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post(BOOTSTRAP_PATH, async (req, reply) => {
@@ -123,7 +122,7 @@ async function staffStream(storage: Storage, v: Viewer, after: number, out: Pass
                  FROM sync_rows
                 WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')
                 ORDER BY version LIMIT $4) page`,
-      [cursor, withDeleted, v.seesReporters, STAFF_PAGE],
+      [cursor, withDeleted, v.seesReporters, bootstrapPages.staff],
     );
     if (total !== null && !totalSent) {
       totalSent = true;
@@ -132,7 +131,7 @@ async function staffStream(storage: Storage, v: Viewer, after: number, out: Pass
     if (!page || page.n === 0 || page.body === null || page.last === null) break;
     cursor = page.last;
     await write(out, `${page.body}\n{"cursor":${cursor}}\n`);
-    if (page.n < STAFF_PAGE) break;
+    if (page.n < bootstrapPages.staff) break;
   }
   await write(out, `{"end":true,"cursor":${cursor}}\n`);
 }
@@ -146,7 +145,11 @@ async function supplierStream(
   let cursor = req.after;
   for (;;) {
     if (out.destroyed) return;
-    const page = await pull(storage, session, { clientId: req.clientId, cursor, limit: SUPPLIER_PAGE });
+    const page = await pull(storage, session, {
+      clientId: req.clientId,
+      cursor,
+      limit: bootstrapPages.supplier,
+    });
     if (page.reset) {
       await write(out, '{"reset":true}\n');
       return;

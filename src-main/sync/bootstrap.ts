@@ -16,8 +16,8 @@ import { applyRemote } from './rebase';
 import { countPending, getSyncState, updateSyncState, type SyncState } from './sync-repo';
 import { wipeReplica } from './wipe';
 
-/** Rows written per SQLite transaction (committed at the next server checkpoint). */
-const COMMIT_ROWS = 50_000;
+/** Rows written per SQLite transaction (committed at the next server checkpoint); tests lower it. */
+export const bootstrapCommit = { rows: 50_000 };
 /** No byte for this long: the stream is considered dead (the next sync resumes). */
 const IDLE_MS = 60_000;
 const FTS_FLAG = 'bootstrap_fts_pending';
@@ -127,7 +127,7 @@ export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Prom
     } else if (msg.end) {
       flush(msg.cursor!);
       end.outcome = { kind: 'done', rows };
-    } else if (msg.cursor !== undefined && buffer.length >= COMMIT_ROWS) {
+    } else if (msg.cursor !== undefined && buffer.length >= bootstrapCommit.rows) {
       flush(msg.cursor);
       if (countPending(db, getSyncState(db)!.ackedSeq) > 0) end.outcome = { kind: 'pending', rows };
     }

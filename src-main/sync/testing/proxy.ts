@@ -13,12 +13,15 @@ export interface Proxy {
   up(): void;
   /** Cut every connection after `bytes` more bytes have gone from client to server. */
   cutAfter(bytes: number): void;
+  /** Cut every connection after `bytes` more bytes have gone from server to client. */
+  cutResponseAfter(bytes: number): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(target: { host: string; port: number }): Promise<Proxy> {
   let isUp = true;
   let cutBudget: number | null = null;
+  let responseBudget: number | null = null;
   const sockets = new Set<Socket>();
   const cutAll = () => {
     for (const s of sockets) s.destroy();
@@ -50,7 +53,18 @@ export async function startProxy(target: { host: string; port: number }): Promis
       }
       upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (responseBudget !== null) {
+        responseBudget -= chunk.length;
+        if (responseBudget <= 0) {
+          responseBudget = null;
+          // Deliver part of it, then cut: the client sees a truncated answer.
+          client.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)), () => cutAll());
+          return;
+        }
+      }
+      client.write(chunk);
+    });
     client.on('error', drop);
     upstream.on('error', drop);
     client.on('close', drop);
@@ -70,6 +84,9 @@ export async function startProxy(target: { host: string; port: number }): Promis
     },
     cutAfter(bytes: number) {
       cutBudget = bytes;
+    },
+    cutResponseAfter(bytes: number) {
+      responseBudget = bytes;
     },
     async close() {
       cutAll();

@@ -1,0 +1,145 @@
+/**
+ * The streamed bootstrap end to end: a real server (embedded PGlite) on loopback, real
+ * replicas (createCore), a TCP proxy that cuts the download in the middle.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SyncStatusView } from '../../src-shared/api';
+import { BOOTSTRAP_PATH } from '../../src-shared/sync/bootstrap';
+import { bootstrapPages } from '../../src-server/bootstrap';
+import { createServer, type SyncServer } from '../../src-server/app';
+import { createCore, type CoreInternals } from '../core/create-core';
+import { bootstrapCommit } from './bootstrap';
+import { getSyncState } from './sync-repo';
+import { dumpReplica, ftsIds } from './testing/dump';
+import { startProxy, type Proxy } from './testing/proxy';
+
+const PASSWORD = 'password-di-prova';
+const REPORTS = 30;
+let server: SyncServer;
+const dirs: string[] = [];
+const open: CoreInternals[] = [];
+const proxies: Proxy[] = [];
+const saved = { staff: bootstrapPages.staff, commit: bootstrapCommit.rows };
+
+beforeAll(async () => {
+  server = await createServer({});
+  await server.addUser({ username: 'admin', fullName: 'Admin', role: 'amministratore', password: PASSWORD });
+  for (const username of ['lucia.verdi', 'mario.rossi']) {
+    await server.addUser({
+      username,
+      fullName: username,
+      role: 'operatore',
+      password: PASSWORD,
+      permissions: { canReply: true, majorEdits: true, seesReporterData: true },
+    });
+  }
+  // Many small pages and a commit at each checkpoint: a cut lands between checkpoints.
+  bootstrapPages.staff = 7;
+  bootstrapCommit.rows = 1;
+});
+afterAll(async () => {
+  bootstrapPages.staff = saved.staff;
+  bootstrapCommit.rows = saved.commit;
+  await server.close();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const c of open.splice(0)) c.close();
+  for (const p of proxies.splice(0)) await p.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function replica(username: string, url: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'sportello-boot-'));
+  dirs.push(dir);
+  const core = await createCore({ dataDir: dir });
+  open.push(core);
+  const r = await core.call('sync.connect', { serverUrl: url, username, password: PASSWORD }, null);
+  if (!r.ok) throw new Error(`connect: ${r.error.message}`);
+  const session = (r.value as { token: string }).token;
+  const ok = async <T = unknown>(name: string, input: unknown): Promise<T> => {
+    const x = await core.call(name, input, session);
+    if (!x.ok) throw new Error(`${name}: ${x.error.code} ${x.error.message}`);
+    return x.value as T;
+  };
+  return { core, ok, db: core.services.db };
+}
+
+async function proxyToServer(): Promise<Proxy> {
+  const p = await startProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+  proxies.push(p);
+  return p;
+}
+
+/** Records the `after` of every bootstrap request this process makes. */
+function spyBootstraps(): number[] {
+  const afters: number[] = [];
+  const real = globalThis.fetch;
+  vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+    if (String(input).endsWith(BOOTSTRAP_PATH) && typeof init?.body === 'string') {
+      afters.push((JSON.parse(init.body) as { after: number }).after);
+    }
+    return real(input, init);
+  });
+  return afters;
+}
+
+describe('streamed bootstrap', () => {
+  it('a download cut in the middle resumes from the saved checkpoint and ends equal to a fresh bootstrap', async () => {
+    const a = await replica('lucia.verdi', server.url);
+    for (let i = 0; i < REPORTS; i++) {
+      const { id } = await a.ok<{ id: string }>('reports.create', {
+        fields: {
+          title: `Lampione spento numero ${i}`,
+          description: 'Segnalato al telefono',
+          channel: 'telefono',
+          categoryId: null,
+          address: `Via Tasso ${i}`,
+        },
+        reporters: [
+          {
+            reporterId: crypto.randomUUID(),
+            newReporter: { nome: 'Gino', cognome: `Bramante${i}`, email: null, telefono: null },
+          },
+        ],
+      });
+      await a.ok('reports.addNote', { id, text: `Nota zafferano ${i}` });
+    }
+    await a.ok<SyncStatusView>('sync.now', {});
+
+    const afters = spyBootstraps();
+    const proxy = await proxyToServer();
+    // Past hello and login, well inside the stream (tens of kilobytes).
+    proxy.cutResponseAfter(12_000);
+    const b = await replica('mario.rossi', proxy.url);
+    const cut = getSyncState(b.db)!;
+    expect(cut.bootstrapping).toBe(true);
+    expect(cut.cursor).toBeGreaterThan(0);
+    const partial = (b.db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(REPORTS);
+
+    const status = await b.ok<SyncStatusView>('sync.now', {});
+    expect(status.phase).toBe('online');
+    expect(getSyncState(b.db)!.bootstrapping).toBe(false);
+    expect(afters).toEqual([0, cut.cursor]);
+
+    const fresh = await replica('mario.rossi', server.url);
+    expect(dumpReplica(b.db)).toEqual(dumpReplica(fresh.db));
+    expect(dumpReplica(b.db).reports).toHaveLength(REPORTS);
+    // The search index was rebuilt once at the end: notes and reporters are found.
+    expect(ftsIds(b.db, 'zafferano')).toHaveLength(REPORTS);
+    expect(ftsIds(b.db, 'Bramante7')).toEqual(ftsIds(fresh.db, 'Bramante7'));
+    expect(ftsIds(b.db, 'zafferano')).toEqual(ftsIds(a.db, 'zafferano'));
+
+    // Later changes arrive by ordinary pulls and are indexed as usual.
+    const id = (b.db.prepare('SELECT id FROM reports LIMIT 1').get() as { id: string }).id;
+    await a.ok('reports.addNote', { id, text: 'Nota cardamomo' });
+    await a.ok('sync.now', {});
+    await b.ok('sync.now', {});
+    expect(ftsIds(b.db, 'cardamomo')).toEqual([id]);
+  });
+});
