@@ -58,3 +58,65 @@ describe('recorded names in field changes', () => {
     expect(line.details).toEqual(['Categoria: Buca → Marciapiede']);
   });
 });
+
+describe('mail intake entries', () => {
+  const from = { name: 'Maria Bianchi', address: 'm@x.it' };
+
+  it('says who wrote and about what', () => {
+    expect(
+      describeLog({ action: 'mail_received', text: null, data: { from, subject: 'Buca', pec: null } })
+        .summary,
+    ).toBe('Email ricevuta da Maria Bianchi <m@x.it>: «Buca»');
+    const pec = describeLog({
+      action: 'mail_received',
+      text: null,
+      data: {
+        from: { name: '', address: 'posta-certificata@pec.it' },
+        reporter: from,
+        subject: 'Lampione',
+        pec: { type: 'trasporto', certifiedSender: 'm@pec.it', identificativo: 'opec1' },
+        notes: ['Allegato troppo grande escluso.'],
+      },
+    });
+    expect(pec.summary).toBe('PEC ricevuta da posta-certificata@pec.it: «Lampione»');
+    expect(pec.details).toEqual([
+      'Per conto di Maria Bianchi <m@x.it>',
+      'Mittente certificato: m@pec.it',
+      'Identificativo PEC: opec1',
+      'Allegato troppo grande escluso.',
+    ]);
+  });
+
+  it('renders replies, receipts, bounces and the reply seen', () => {
+    expect(
+      describeLog({ action: 'mail_in', text: 'Grazie', data: { from, subject: 'Re: Buca', newReply: true } })
+        .summary,
+    ).toBe('Risposta del cittadino (Maria Bianchi <m@x.it>): «Re: Buca»');
+    expect(describeLog({ action: 'mail_reply_seen', text: null, data: null }).summary).toBe(
+      'Ha segnato come letta la risposta del cittadino',
+    );
+    const receipt = describeLog({
+      action: 'pec_receipt',
+      text: null,
+      data: { type: 'avvenuta-consegna', label: 'Ricevuta di avvenuta consegna', destinatari: ['a@pec.it'] },
+    });
+    expect(receipt).toEqual({ summary: 'Ricevuta PEC di consegna', details: ['Destinatari: a@pec.it'] });
+    expect(
+      describeLog({
+        action: 'pec_receipt',
+        text: null,
+        data: { type: 'presa-in-carico', label: 'Ricevuta di presa in carico' },
+      }).summary,
+    ).toBe('Ricevuta di presa in carico');
+    expect(
+      describeLog({
+        action: 'mail_bounce',
+        text: null,
+        data: { failedAddresses: ['m@x.it'], diagnostic: '550 mailbox unavailable' },
+      }),
+    ).toEqual({ summary: 'Email non recapitata a m@x.it', details: ['Motivo: 550 mailbox unavailable'] });
+    expect(describeLog({ action: 'mail_feedback', text: null, data: { subject: 'Avviso' } }).summary).toBe(
+      'Avviso del server di posta: «Avviso»',
+    );
+  });
+});

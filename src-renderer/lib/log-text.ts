@@ -82,7 +82,88 @@ export function describeLog(entry: Pick<LogView, 'action' | 'data' | 'text'>, ct
       return { summary: 'Ha rimosso un segnalatore', details: str(d.name) ? [str(d.name)!] : [] };
     case 'note':
       return { summary: 'Nota interna', details: [] };
+    case 'mail_received':
+    case 'mail_in':
+    case 'mail_reply_seen':
+    case 'pec_receipt':
+    case 'mail_bounce':
+    case 'mail_feedback':
+      return describeMailLog(entry.action, d);
     default:
       return { summary: `Operazione: ${entry.action}`, details: [] };
+  }
+}
+
+/** "Maria Bianchi <m@x.it>", or just the address. */
+function person(v: unknown): string | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  const name = str(p.name)?.trim();
+  const address = str(p.address)?.trim();
+  if (name && address) return `${name} <${address}>`;
+  return address || name || null;
+}
+
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The mail intake's entries (src-main/mail/intake.ts): what arrived, from whom, about what. */
+function describeMailLog(action: string, d: Record<string, unknown>): LogLine {
+  const subject = str(d.subject)?.trim();
+  const quoted = subject ? `: «${subject}»` : '';
+  const from = person(d.from);
+  const details: string[] = [];
+  const reporter = person(d.reporter);
+  if (reporter) details.push(`Per conto di ${reporter}`);
+  const pec = d.pec && typeof d.pec === 'object' ? (d.pec as Record<string, unknown>) : null;
+  if (str(pec?.certifiedSender)) details.push(`Mittente certificato: ${str(pec?.certifiedSender)}`);
+  if (str(pec?.identificativo)) details.push(`Identificativo PEC: ${str(pec?.identificativo)}`);
+  details.push(...strings(d.notes));
+  if (d.needsReview === true) details.push('Da verificare: il messaggio non è stato letto per intero.');
+  switch (action) {
+    case 'mail_received':
+      return {
+        summary: `${d.pec ? 'PEC' : 'Email'} ricevuta${from ? ` da ${from}` : ''}${quoted}`,
+        details,
+      };
+    case 'mail_in':
+      return { summary: `Risposta del cittadino${from ? ` (${from})` : ''}${quoted}`, details };
+    case 'mail_reply_seen':
+      return { summary: 'Ha segnato come letta la risposta del cittadino', details: [] };
+    case 'pec_receipt': {
+      const out: string[] = [];
+      const to = strings(d.destinatari);
+      if (to.length) out.push(`Destinatari: ${to.join(', ')}`);
+      if (str(d.data)) out.push(`Data: ${str(d.data)}`);
+      const err = str(d.errore);
+      if (err && err !== 'nessuno') out.push(`Errore: ${str(d.erroreEsteso) ?? err}`);
+      return { summary: `${pecReceiptLabel(d)}${quoted}`, details: out };
+    }
+    case 'mail_bounce': {
+      const failed = strings(d.failedAddresses);
+      const out = str(d.diagnostic) ? [`Motivo: ${str(d.diagnostic)}`] : [];
+      return {
+        summary: failed.length ? `Email non recapitata a ${failed.join(', ')}` : 'Email non recapitata',
+        details: out,
+      };
+    }
+    default:
+      return {
+        summary: `Avviso del server di posta${quoted}`,
+        details: str(d.diagnostic) ? [str(d.diagnostic)!] : [],
+      };
+  }
+}
+
+/** The intake records the provider's receipt type; "consegna" reads better than its Italian label alone. */
+function pecReceiptLabel(d: Record<string, unknown>): string {
+  switch (str(d.type)) {
+    case 'avvenuta-consegna':
+      return 'Ricevuta PEC di consegna';
+    case 'accettazione':
+      return 'Ricevuta PEC di accettazione';
+    case 'errore-consegna':
+      return 'Ricevuta PEC di mancata consegna';
+    default:
+      return str(d.label) ?? 'Ricevuta PEC';
   }
 }
