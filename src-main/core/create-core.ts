@@ -60,8 +60,10 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     for (const l of listeners.get(event) ?? []) (l as Listener<E>)(payload);
     for (const l of anyListeners) l(event, payload);
   };
+  const files = createAttachmentStore(options.dataDir);
   const sync = createSyncClient({
     db,
+    files,
     store,
     clock,
     appVersion: appVersion(),
@@ -74,7 +76,8 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   const services: CoreServices = {
     db,
     store,
-    files: createAttachmentStore(options.dataDir),
+    files,
+    fetchAttachment: (w) => sync.fetchAttachment(w),
     clock,
     newId,
     maxAttachmentBytes: options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,

@@ -14,12 +14,14 @@ import {
   zPushResponse,
   type RowChange,
 } from '../../src-shared/sync/protocol';
+import type { AttachmentStore } from '../core/attachments-store';
 import type { Store } from '../core/store';
 import type { Sqlite } from '../db/migrate';
 import { stmt } from '../db/repos/stmt';
 import { downloadBootstrap, finishBootstrap } from './bootstrap';
 import { describeMutation, reportIdOfArgs } from './describe';
 import { postJson, SyncHttpError } from './http';
+import { createBlobTransfer, type WantedBlob } from './blob-transfer';
 import { createRebaser } from './rebase';
 import {
   countPending,
@@ -56,6 +58,8 @@ export interface SyncClientDeps {
   appVersion: string;
   onStatus?: (s: SyncStatus) => void;
   onData?: (p: { tables: string[]; reportIds: string[] }) => void;
+  /** This PC's attachment files: with it, attachment bytes sync too (blob-transfer.ts). */
+  files?: AttachmentStore;
   /** Batch sizes (tests use small ones to exercise paging). */
   pushBatch?: number;
   pullLimit?: number;
@@ -65,6 +69,9 @@ export function createSyncClient(deps: SyncClientDeps) {
   const { db, store, clock } = deps;
   const rebaser = createRebaser(db, store, clock);
   const newId = createUuidV7(clock);
+  const blobs = deps.files
+    ? createBlobTransfer({ db, files: deps.files, state: () => getSyncState(db), onData: deps.onData })
+    : null;
   let phase: SyncPhase = getSyncState(db) ? 'offline' : 'standalone';
   let message: string | null = null;
   let progress: SyncStatus['progress'] = null;
@@ -139,6 +146,9 @@ export function createSyncClient(deps: SyncClientDeps) {
         mine.push(m);
       }
       if (mine.length === 0) return;
+      // The bytes first: a mutation never reaches the server before the files it references.
+      await blobs?.upload(s, mine);
+      if (stopped) return;
       const res = await postJson(
         s.serverUrl,
         '/sync/v1/push',
@@ -227,6 +237,7 @@ export function createSyncClient(deps: SyncClientDeps) {
       }
       const acked = state()!.ackedSeq;
       const result = rebaser.apply({ ...page, changes: page.changes as RowChange[] }, acked);
+      blobs?.noteChanges(page.changes as RowChange[]);
       cursor = page.cursor;
       rows += page.changes.length;
       if (progress) {
@@ -256,8 +267,10 @@ export function createSyncClient(deps: SyncClientDeps) {
       await hello(s);
       await push(s);
       if (stopped) return;
+      const bootstrapped = s.cursor === 0 || s.bootstrapping;
       await pull(state()!);
       if (stopped) return;
+      blobs?.afterPull(bootstrapped);
       // Pulling may have confirmed work; anything queued meanwhile goes now.
       const after = state()!;
       if (countPending(db, after.ackedSeq) > 0) await push(after);
@@ -345,6 +358,13 @@ export function createSyncClient(deps: SyncClientDeps) {
     },
     isSynced: () => state() !== null,
 
+    /** An attachment whose file is not on this PC yet: download it now (no-op standalone). */
+    fetchAttachment(w: WantedBlob): boolean {
+      if (!blobs || !state()) return false;
+      blobs.request(w);
+      return true;
+    },
+
     /** A provisional code while the server has not assigned the final one. */
     provisionalCode(year: number): string {
       const s = state();
@@ -401,6 +421,7 @@ export function createSyncClient(deps: SyncClientDeps) {
 
     stop() {
       stopped = true;
+      blobs?.stop();
       for (const t of [pushTimer, retryTimer, wsRetry]) if (t) clearTimeout(t);
       ws?.close();
       ws = null;

@@ -1,0 +1,165 @@
+/**
+ * Automations "SE … ALLORA": ordered rules an administrator writes, evaluated when a
+ * report is created (and, where a rule says so, when it changes).
+ *
+ * Where they run: inside the report mutations themselves. A mutation is replayed by
+ * the sync server with the same rules (they are replicated settings), so the server's
+ * application is the one that persists and a rule fires exactly once per report,
+ * whichever PC entered it; a PC offline shows the rule's effect at once, optimistically.
+ */
+import { z } from 'zod';
+import { CHANNELS, PRIORITIES } from '../types';
+
+const zPoint = z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]);
+
+export const zRuleConditions = z.object({
+  /** Category ids; a parent category covers its subcategories. Empty = any. */
+  categoryIds: z.array(z.string().uuid()).max(200).default([]),
+  /** A polygon drawn on the map, [lat, lon] vertices. */
+  area: z.array(zPoint).min(3).max(500).nullable().default(null),
+  /** Days of the week (1 = Monday … 7 = Sunday) and hours "HH:MM"–"HH:MM" in Europe/Rome; may cross midnight. */
+  timeWindow: z
+    .object({
+      days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+      from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+      to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    })
+    .nullable()
+    .default(null),
+  channels: z.array(z.enum(CHANNELS)).max(7).default([]),
+  /** Any of these words in title or description (accents and case folded). */
+  words: z.array(z.string().trim().min(2).max(60)).max(50).default([]),
+  /** Reporter email domains, e.g. "comune.bergamo.it". */
+  emailDomains: z.array(z.string().trim().toLowerCase().min(3).max(253)).max(50).default([]),
+});
+export type RuleConditions = z.output<typeof zRuleConditions>;
+
+export const zRuleActions = z.object({
+  assignUserIds: z.array(z.string().uuid()).max(50).default([]),
+  assignGroupIds: z.array(z.string().uuid()).max(50).default([]),
+  /** "Metti subito in gestione". */
+  takeInCharge: z.boolean().default(false),
+  priority: z.enum(PRIORITIES).nullable().default(null),
+  daysToClose: z.number().int().min(1).max(3650).nullable().default(null),
+  note: z.string().trim().max(2000).nullable().default(null),
+  /** Address-book recipient to forward to, and reply template to send: carried out by mail-out. */
+  forwardToRecipientId: z.string().uuid().nullable().default(null),
+  replyTemplateId: z.string().uuid().nullable().default(null),
+});
+export type RuleActions = z.output<typeof zRuleActions>;
+
+export interface AutomationRule {
+  id: string;
+  name: string;
+  description: string;
+  active: boolean;
+  sortOrder: number;
+  /** Also when a report changes (category, place, text), not only when it is created. */
+  onUpdate: boolean;
+  conditions: RuleConditions;
+  actions: RuleActions;
+  updatedAt: number;
+}
+
+export interface RuleSubject {
+  categoryId: string | null;
+  /** Parent of categoryId, if any: a rule on the parent covers it. */
+  parentCategoryId: string | null;
+  lat: number | null;
+  lon: number | null;
+  channel: string;
+  title: string;
+  description: string;
+  reporterEmails: string[];
+  /** When the report was made (epoch ms). */
+  at: number;
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Ray casting on [lat, lon] vertices: fine for a town's streets (no antimeridian here). */
+export function pointInPolygon(
+  lat: number,
+  lon: number,
+  poly: readonly (readonly [number, number])[],
+): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [yi, xi] = poly[i]!;
+    const [yj, xj] = poly[j]!;
+    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+const ROME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Rome',
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const WEEKDAY: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** Day of week (1–7) and minutes since midnight in Europe/Rome. */
+export function romeClock(ms: number): { day: number; minutes: number } {
+  const parts = Object.fromEntries(ROME.formatToParts(ms).map((p) => [p.type, p.value]));
+  return { day: WEEKDAY[parts.weekday!]!, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+
+/**
+ * A window "22:00–06:00 on Friday" covers Friday 22:00 to Saturday 06:00: the part
+ * after midnight belongs to the day the window started.
+ */
+export function inTimeWindow(ms: number, w: NonNullable<RuleConditions['timeWindow']>): boolean {
+  const { day, minutes } = romeClock(ms);
+  const from = toMinutes(w.from);
+  const to = toMinutes(w.to);
+  if (from <= to) return w.days.includes(day) && minutes >= from && minutes < to;
+  if (minutes >= from) return w.days.includes(day);
+  const previous = day === 1 ? 7 : day - 1;
+  return minutes < to && w.days.includes(previous);
+}
+
+export function ruleMatches(rule: AutomationRule, s: RuleSubject): boolean {
+  const c = rule.conditions;
+  if (c.categoryIds.length > 0) {
+    const hit =
+      (s.categoryId !== null && c.categoryIds.includes(s.categoryId)) ||
+      (s.parentCategoryId !== null && c.categoryIds.includes(s.parentCategoryId));
+    if (!hit) return false;
+  }
+  if (c.area) {
+    if (s.lat === null || s.lon === null || !pointInPolygon(s.lat, s.lon, c.area)) return false;
+  }
+  if (c.timeWindow && !inTimeWindow(s.at, c.timeWindow)) return false;
+  if (c.channels.length > 0 && !c.channels.includes(s.channel as (typeof c.channels)[number])) return false;
+  if (c.words.length > 0) {
+    const text = fold(`${s.title} ${s.description}`);
+    const words = new Set(text.match(/[\p{L}\p{N}]+/gu) ?? []);
+    if (
+      !c.words.some((w) =>
+        fold(w)
+          .split(/\s+/)
+          .every((part) => words.has(part)),
+      )
+    )
+      return false;
+  }
+  if (c.emailDomains.length > 0) {
+    const domains = s.reporterEmails.map((e) => e.toLowerCase().split('@')[1] ?? '');
+    if (!domains.some((d) => c.emailDomains.some((want) => d === want || d.endsWith(`.${want}`))))
+      return false;
+  }
+  return true;
+}
+
+/** The active rules that apply, in their order. */
+export function matchingRules(rules: readonly AutomationRule[], s: RuleSubject, event: 'create' | 'update') {
+  return [...rules]
+    .filter((r) => r.active && (event === 'create' || r.onUpdate))
+    .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name))
+    .filter((r) => ruleMatches(r, s));
+}
