@@ -19,6 +19,11 @@ export interface CoreServices {
    * undefined = this replica is its own authority (standalone).
    */
   allocateCode: () => ((year: number) => string) | undefined;
+  /**
+   * Synced replicas: asks the sync client to download an attachment's bytes now; false
+   * when there is no server to ask (standalone).
+   */
+  fetchAttachment?: (w: { sha256: string; mime: string; reportId: string }) => boolean;
 }
 
 /** Per call: the services plus who is calling (null for public calls). */

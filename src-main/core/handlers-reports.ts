@@ -153,6 +153,17 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
       throw new DomainError('not_found', 'Allegato non trovato.');
     }
     if (thumb && !row.has_thumb) throw new DomainError('not_found', 'Anteprima non disponibile.');
+    const sha256 = row.sha256 as string;
+    // Synced from another PC and not downloaded yet: ask for it now, say so plainly.
+    if (
+      !ctx.files.has(sha256) &&
+      ctx.fetchAttachment?.({ sha256, mime: row.mime as string, reportId: row.report_id as string })
+    ) {
+      throw new DomainError(
+        'unavailable',
+        'L’allegato è in fase di scaricamento dal server: riprova tra poco.',
+      );
+    }
     try {
       const data = ctx.files.read(row.sha256 as string, thumb);
       return {
