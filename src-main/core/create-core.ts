@@ -25,6 +25,8 @@ import { getSyncState } from '../sync/sync-repo';
 import { syncedLogin, syncedUserSave, syncHandlers } from './handlers-sync';
 import { mailHandlers } from './handlers-mail';
 import { createMailService } from '../mail/service';
+import { createMailOutService } from '../mail-out/service';
+import { mailOutHandlers } from './handlers-mailout';
 
 export const DB_FILE = 'sportello.db';
 
@@ -95,12 +97,20 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
   const mail = createMailService({ services, dataDir: options.dataDir });
   // Mailboxes configured on this installation start polling; none configured, nothing runs.
   void mail.start().catch((e: unknown) => console.error('[mail] avvio non riuscito:', e));
+  const mailOut = createMailOutService({
+    services,
+    dataDir: options.dataDir,
+    cipher: mail.cipher,
+    onUpdate: (reportIds) => fire('data.changed', { tables: ['mail_outbox'], reportIds }),
+  });
+  mailOut.start();
   const handlers: Handlers = {
     ...reportHandlers,
     ...statsHandlers(services, fire, (stop) => (stopExports = stop)),
     ...settings,
     ...syncHandlers(sync, auth),
     ...mailHandlers(mail),
+    ...mailOutHandlers(mailOut),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),
     'settings.users.save': syncedUserSave(sync, settings['settings.users.save']),
     'app.info': (ctx) => ({
@@ -162,6 +172,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
       if (!db.open) return;
       sync.stop();
       void mail.stop();
+      void mailOut.stop();
       void stopExports?.();
       try {
         checkpointer.close();

@@ -35,6 +35,7 @@ import {
   zUserView,
 } from './views';
 import { mailCalls } from './calls-mail';
+import { mailOutCalls } from './calls-mailout';
 import { mailUiCalls } from './calls-mail-ui';
 
 export const SORT_FIELDS = [
@@ -235,6 +236,7 @@ export const contract = {
   ...syncCalls,
   ...statsCallsFor(zReportFilters.default(zReportFilters.parse({})), SORT_FIELDS),
   ...mailCalls,
+  ...mailOutCalls,
   ...mailUiCalls,
 } as const;
 

@@ -10,6 +10,7 @@ import {
 } from './report-links';
 import { reportClose, reportCreate, reportReopen, reportSetStatus, reportUpdate } from './report-core';
 import { reportMailFollowUp, reportMailNotice, reportMarkReplySeen, reportReceiveMail } from './mail';
+import { reportLogReply } from './mailout';
 import { categorySave, groupSave, outcomeSave, reporterSave, userSave } from './settings';
 
 export * from './framework';
@@ -37,6 +38,7 @@ export const MUTATIONS = {
   'report.mailFollowUp': reportMailFollowUp,
   'report.mailNotice': reportMailNotice,
   'report.markReplySeen': reportMarkReplySeen,
+  'report.logReply': reportLogReply,
 } as const satisfies Record<string, MutationDef>;
 
 export type MutationName = keyof typeof MUTATIONS;

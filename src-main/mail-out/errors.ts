@@ -1,0 +1,44 @@
+/** SMTP failures in Italian, and whether trying again later may help. */
+
+interface SmtpError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message?: string;
+}
+
+export type Verdict = 'retry' | 'wait' | 'fail';
+
+/**
+ * 'wait': the server cannot be reached or refused our login — the message is not at
+ *   fault, so it waits (no limit on attempts) until the server or the account is fixed;
+ * 'retry': a temporary refusal (4xx), tried again a limited number of times;
+ * 'fail': a permanent refusal (5xx) of this message.
+ */
+export function verdictOf(err: unknown): Verdict {
+  const e = (err ?? {}) as SmtpError;
+  if (e.code === 'EAUTH') return 'wait';
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode >= 500) return 'fail';
+    if (e.responseCode >= 400) return 'retry';
+  }
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return 'fail';
+  return 'wait';
+}
+
+export function italianSmtpError(err: unknown, host?: string, port?: number): string {
+  const e = (err ?? {}) as SmtpError;
+  const where = host ? ` ${host}${port ? `:${port}` : ''}` : '';
+  const detail = (e.response ?? e.message ?? '').toString().slice(0, 300);
+  if (e.code === 'EAUTH')
+    return `Accesso rifiutato dal server SMTP${where}: controlla nome utente e password. (${detail})`;
+  if (/tls|ssl|certificate|wrong version number/i.test(e.message ?? '') || e.code === 'ETLS')
+    return `Connessione sicura (TLS) con il server SMTP${where} non riuscita: controlla la porta e il tipo di sicurezza (TLS, STARTTLS, nessuna). (${detail})`;
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode >= 500) return `Il server SMTP ha rifiutato il messaggio: ${detail}`;
+    return `Il server SMTP ha rinviato il messaggio (errore temporaneo): ${detail}`;
+  }
+  if (['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'EHOSTUNREACH'].includes(e.code ?? ''))
+    return `Server SMTP${where} non raggiungibile: controlla l’indirizzo, la porta e la rete. (${detail})`;
+  return `Invio non riuscito: ${detail || 'errore sconosciuto'}`;
+}
