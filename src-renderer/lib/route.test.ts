@@ -10,6 +10,7 @@ describe('routes', () => {
     expect(parseRoute('#/impostazioni/utenti')).toEqual({ name: 'settings', tab: 'utenti' });
     expect(parseRoute('#/impostazioni/boh')).toEqual({ name: 'settings', tab: 'categorie' });
     expect(parseRoute('#/sincronizzazione')).toEqual({ name: 'sync' });
+    expect(parseRoute('#/caselle-email')).toEqual({ name: 'mailboxes' });
     expect(parseRoute('#/altro')).toEqual({ name: 'notFound' });
   });
   it('round-trips', () => {
@@ -20,6 +21,7 @@ describe('routes', () => {
       '#/segnalazioni/x1',
       '#/impostazioni/esiti',
       '#/sincronizzazione',
+      '#/caselle-email',
     ]) {
       expect(routeHref(parseRoute(h))).toBe(h);
     }

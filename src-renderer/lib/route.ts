@@ -8,6 +8,7 @@ export type Route =
   | { name: 'sync' }
   | { name: 'map' }
   | { name: 'stats' }
+  | { name: 'mailboxes' }
   | { name: 'notFound' };
 
 export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi'] as const;
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'sincronizzazione') return { name: 'sync' };
   if (parts[0] === 'mappa') return { name: 'map' };
   if (parts[0] === 'statistiche') return { name: 'stats' };
+  if (parts[0] === 'caselle-email') return { name: 'mailboxes' };
   if (parts[0] === 'impostazioni') {
     const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '')
       ? (parts[1] as SettingsTab)
@@ -52,6 +54,8 @@ export function routeHref(r: Route): string {
       return `#/impostazioni/${r.tab}`;
     case 'sync':
       return '#/sincronizzazione';
+    case 'mailboxes':
+      return '#/caselle-email';
     default:
       return '#/cruscotto';
   }
