@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULT_REPORTS, runLocal } from './local';
 import { log } from './stats';
 
-const SUITES = ['local', 'exports'] as const;
+const SUITES = ['local', 'exports', 'sync'] as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   let parsed;
@@ -19,7 +19,7 @@ export async function runBench(argv: string[]): Promise<number> {
     });
   } catch (err) {
     log(
-      `${(err as Error).message}\nUso: sportello bench [local|exports] [--reports N] [--data-dir CARTELLA]`,
+      `${(err as Error).message}\nUso: sportello bench [local|exports|sync] [--reports N] [--data-dir CARTELLA]`,
     );
     return 2;
   }
@@ -32,6 +32,10 @@ export async function runBench(argv: string[]): Promise<number> {
   if (!Number.isInteger(reports) || reports < 100) {
     log('bench: --reports vuole un numero intero (almeno 100).');
     return 2;
+  }
+  if (suite === 'sync') {
+    await (await import('./sync')).runSyncBench({ reports, dataDir: parsed.values['data-dir'] });
+    return 0;
   }
   if (suite === 'exports') {
     await (await import('./exports')).runExportsBench({ reports, dataDir: parsed.values['data-dir'] });

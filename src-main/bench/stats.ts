@@ -4,7 +4,7 @@ export interface Figure {
   suite: string;
   name: string;
   value: number;
-  unit: 'ms' | 'bytes' | 's';
+  unit: 'ms' | 'bytes' | 's' | 'reports/s' | 'mutations/s';
 }
 
 /** Nearest-rank percentile of already collected samples. */

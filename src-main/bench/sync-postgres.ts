@@ -1,0 +1,233 @@
+/**
+ * The PostgreSQL of the sync benchmark: a cluster from Debian's binaries (as
+ * src-server/testing/postgres.ts), kept in `.data/bench-sync-<N>/` with the server's
+ * database already holding N reports, because loading millions of rows takes minutes.
+ * The rows come from the benchmark's SQLite replica (replica-cache.ts), converted to the
+ * server's domain rows and loaded with COPY through psql.
+ */
+import { spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { rowKey, type SyncTable } from '../../src-shared/sync/protocol';
+import { createServer } from '../../src-server/app';
+import { ownerOf } from '../../src-server/rows';
+import { binDir, freePort, postgresIds, runPg } from '../../src-server/testing/postgres';
+import type { TableName } from '../../src-shared/domain';
+import { readRow } from '../db/repos/row-images';
+import { toAssignment, toLogEntry, toReport, toReporter } from '../db/repos/rows';
+import type { Sqlite } from '../db/migrate';
+import { defaultReplicaDir, ensureReplica } from './replica-cache';
+import { log } from './stats';
+
+/** Bump when the loaded rows change: cached clusters are rebuilt. */
+const LOADER_VERSION = 1;
+const MARKER = 'bench-sync.json';
+export const BENCH_DB = 'sportello';
+export const BENCH_USER = { username: 'bench.admin', password: 'password-del-bench' };
+
+export interface BenchPostgres {
+  databaseUrl: string;
+  stop(): void;
+}
+
+export const defaultSyncDir = (reports: number) => resolve(process.cwd(), '.data', `bench-sync-${reports}`);
+
+async function startCluster(dir: string, init: boolean): Promise<BenchPostgres> {
+  const bin = binDir();
+  const data = join(dir, 'pg');
+  if (init) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(data, { recursive: true });
+    if (process.getuid?.() === 0) {
+      const { uid, gid } = postgresIds();
+      chownSync(data, uid, gid);
+    }
+    runPg(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+  }
+  const sock = mkdtempSync(join(tmpdir(), 'sportello-bench-pg-'));
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = postgresIds();
+    chownSync(sock, uid, gid);
+  }
+  const port = await freePort();
+  runPg(join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    join(sock, 'log'),
+    '-w',
+    '-o',
+    // Durable enough for a benchmark; shared_buffers sized for a million reports.
+    `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c shared_buffers=1GB -c max_connections=200`,
+    'start',
+  ]);
+  return {
+    databaseUrl: `postgres://postgres@127.0.0.1:${port}/${BENCH_DB}`,
+    stop() {
+      try {
+        runPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+      } finally {
+        rmSync(sock, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Starts the cached cluster, loading it first when missing or stale. */
+export async function ensureSyncPostgres(
+  reports: number,
+  dir = defaultSyncDir(reports),
+): Promise<BenchPostgres> {
+  const markerFile = join(dir, MARKER);
+  let cached = false;
+  if (existsSync(markerFile)) {
+    try {
+      const m = JSON.parse(readFileSync(markerFile, 'utf8')) as { version: number; reports: number };
+      cached = m.version === LOADER_VERSION && m.reports === reports;
+    } catch {
+      // A damaged marker: rebuilt below.
+    }
+  }
+  if (cached) {
+    log(`[bench] PostgreSQL in cache: ${dir}`);
+    // A start failure (e.g. a cluster left running) is reported, never "fixed" by wiping it.
+    return startCluster(dir, false);
+  }
+  const replica = await ensureReplica(defaultReplicaDir(reports), reports);
+  const t0 = performance.now();
+  log(`[bench] Carico ${reports.toLocaleString('it-IT')} segnalazioni in PostgreSQL (${dir})…`);
+  const pgc = await startCluster(dir, true);
+  try {
+    const admin = new pg.Client({ connectionString: pgc.databaseUrl.replace(/\/[^/]+$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+    await admin.end();
+    // Migrations, default settings and the benchmark's administrator, as a real server.
+    const server = await createServer({ databaseUrl: pgc.databaseUrl });
+    await server.addUser({ ...BENCH_USER, fullName: 'Benchmark', role: 'amministratore' });
+    await server.close();
+    const sqlite = new Database(replica.file, { readonly: true });
+    try {
+      await loadRows(pgc.databaseUrl, sqlite);
+    } finally {
+      sqlite.close();
+    }
+    const c = new pg.Client({ connectionString: pgc.databaseUrl });
+    await c.connect();
+    await c.query('VACUUM ANALYZE');
+    await c.query('CHECKPOINT');
+    await c.end();
+    writeFileSync(markerFile, JSON.stringify({ version: LOADER_VERSION, reports }, null, 2));
+    log(`[bench] PostgreSQL pronto in ${Math.round((performance.now() - t0) / 100) / 10} s`);
+    return pgc;
+  } catch (err) {
+    pgc.stop();
+    throw err;
+  }
+}
+
+/** COPY text format: backslash is the only special character JSON text can contain. */
+const esc = (s: string) => s.replace(/\\/g, '\\\\');
+
+async function loadRows(databaseUrl: string, db: Sqlite): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  const top = (await c.query('SELECT coalesce(max(version), 0)::text AS v FROM sync_rows')).rows as {
+    v: string;
+  }[];
+  let version = Number(top[0]?.v ?? 0);
+  const counters = db.prepare('SELECT year, last_seq FROM code_counters').all() as {
+    year: number;
+    last_seq: number;
+  }[];
+  for (const k of counters) {
+    await c.query(
+      `INSERT INTO code_counters (year, last_seq) VALUES ($1, $2)
+       ON CONFLICT (year) DO UPDATE SET last_seq = greatest(code_counters.last_seq, excluded.last_seq)`,
+      [k.year, k.last_seq],
+    );
+  }
+  await c.end();
+
+  const url = new URL(databaseUrl);
+  const psql = spawn(
+    join(binDir(), 'psql'),
+    [
+      '-h',
+      url.hostname,
+      '-p',
+      url.port,
+      '-U',
+      'postgres',
+      '-d',
+      BENCH_DB,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      'COPY sync_rows (tbl, key, owner, data, version, deleted) FROM STDIN',
+    ],
+    { stdio: ['pipe', 'ignore', 'inherit'] },
+  );
+  const exited = once(psql, 'exit');
+  let buf = '';
+  let rows = 0;
+  const put = async (table: SyncTable, domainRow: object) => {
+    const row = domainRow as Record<string, unknown>;
+    const owner = ownerOf(table as TableName, row);
+    buf += `${table}\t${esc(rowKey(table, row))}\t${owner === null ? '\\N' : owner}\t${esc(JSON.stringify(row))}\t${++version}\tf\n`;
+    rows++;
+    if (buf.length > 1 << 20) {
+      const ok = psql.stdin.write(buf);
+      buf = '';
+      if (!ok) await once(psql.stdin, 'drain');
+    }
+    if (rows % 500_000 === 0) log(`  ${rows.toLocaleString('it-IT')} righe…`);
+  };
+  // Settings first, as a server that was set up before the reports arrived.
+  const ids = (sql: string) => db.prepare(sql).pluck().all() as string[];
+  for (const id of ids('SELECT id FROM users ORDER BY id')) await put('users', readRow(db, 'users', { id })!);
+  for (const id of ids('SELECT id FROM groups ORDER BY id'))
+    await put('groups', readRow(db, 'groups', { id })!);
+  for (const m of db.prepare('SELECT group_id, user_id FROM group_members').all() as {
+    group_id: string;
+    user_id: string;
+  }[]) {
+    await put('group_members', { groupId: m.group_id, userId: m.user_id });
+  }
+  for (const id of ids('SELECT id FROM categories ORDER BY id'))
+    await put('categories', readRow(db, 'categories', { id })!);
+  for (const id of ids('SELECT id FROM outcomes ORDER BY id'))
+    await put('outcomes', readRow(db, 'outcomes', { id })!);
+  for (const r of db.prepare('SELECT * FROM reporters ORDER BY id').iterate() as Iterable<
+    Record<string, unknown>
+  >) {
+    await put('reporters', toReporter(r));
+  }
+  // Each report, then its rows, in creation order.
+  const logs = db.prepare('SELECT * FROM log_entries WHERE report_seq = ? ORDER BY at, id');
+  const assigns = db.prepare('SELECT * FROM report_assignments WHERE report_seq = ?');
+  const links = db.prepare('SELECT * FROM report_reporters WHERE report_seq = ? ORDER BY position');
+  const reports = db.prepare('SELECT * FROM reports ORDER BY seq');
+  for (const r of reports.iterate() as Iterable<Record<string, unknown>>) {
+    const id = r.id as string;
+    const seq = r.seq as number;
+    await put('reports', toReport(r));
+    for (const x of links.all(seq) as Record<string, unknown>[]) {
+      await put('report_reporters', { reportId: id, reporterId: x.reporter_id, position: x.position });
+    }
+    for (const x of assigns.all(seq) as Record<string, unknown>[]) {
+      await put('report_assignments', toAssignment(id, x));
+    }
+    for (const x of logs.all(seq) as Record<string, unknown>[]) {
+      await put('log_entries', toLogEntry(id, x));
+    }
+  }
+  psql.stdin.end(buf);
+  const [code] = (await exited) as [number | null];
+  if (code !== 0) throw new Error(`COPY in PostgreSQL fallita (psql ${code}).`);
+  log(`  ${rows.toLocaleString('it-IT')} righe caricate.`);
+}

@@ -1,0 +1,251 @@
+/**
+ * Suite `sync`: a real PostgreSQL (Debian's binaries, cached with N reports, see
+ * sync-postgres.ts), the real server on loopback, real replicas (createCore).
+ *
+ *   bootstrap_reports_per_s      N reports with all their rows into an empty replica,
+ *                                search index included (sync.connect until it returns)
+ *   propagation_p50/p95_ms       a note added on replica A, visible in replica B's SQLite
+ *                                (A pushes at once, the server pokes B, B pulls)
+ *   server_mutations_per_s       4 clients pushing batches of 100 mutations at once
+ *   startup_with_10k_pending_ms  createCore on a replica with 10,000 outbox rows until
+ *                                the API answers
+ *   push_10k_offline_s           those 10,000 mutations pushed, confirmed, and visible
+ *                                in another replica
+ *
+ * A and B are copies of the bootstrapped replica registered as two new PCs (their own
+ * client ids): the server is told they hold the same view, so they do not bootstrap again.
+ */
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zPushResponse } from '../../src-shared/sync/protocol';
+import { createServer, type SyncServer } from '../../src-server/app';
+import { createCore, DB_FILE, type CoreInternals } from '../core/create-core';
+import { startProxy, type Proxy } from '../sync/testing/proxy';
+import { BENCH_USER, ensureSyncPostgres, type BenchPostgres } from './sync-postgres';
+import { emit, log, percentile, type Figure } from './stats';
+
+export const SYNC_TARGETS: Record<string, { min?: number; max?: number }> = {
+  bootstrap_reports_per_s: { min: 80_000 },
+  propagation_p50_ms: { max: 10 },
+  propagation_p95_ms: { max: 30 },
+  server_mutations_per_s: { min: 10_000 },
+  push_10k_offline_s: { max: 2 },
+  startup_with_10k_pending_ms: { max: 500 },
+};
+
+const PROPAGATION_SAMPLES = 200;
+const OFFLINE_MUTATIONS = 10_000;
+
+export async function runSyncBench(opts: { reports: number; dataDir?: string }): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const put = (name: string, value: number, unit: Figure['unit']) => {
+    const f: Figure = { suite: 'sync', name, value, unit };
+    figures.push(f);
+    emit(f);
+  };
+  const pgc: BenchPostgres = await ensureSyncPostgres(opts.reports, opts.dataDir);
+  const work = mkdtempSync(join(tmpdir(), 'sportello-bench-sync-'));
+  const cores: CoreInternals[] = [];
+  let server: SyncServer | null = null;
+  let proxy: Proxy | null = null;
+  try {
+    server = await createServer({ databaseUrl: pgc.databaseUrl });
+    const srv = server;
+
+    // 1. Bootstrap of an empty replica.
+    log(`[bench] Bootstrap di ${opts.reports.toLocaleString('it-IT')} segnalazioni…`);
+    const rDir = join(work, 'r');
+    const r = await createCore({ dataDir: rDir });
+    const t0 = performance.now();
+    const conn = await r.call('sync.connect', { serverUrl: srv.url, ...BENCH_USER }, null);
+    const bootMs = performance.now() - t0;
+    if (!conn.ok) throw new Error(`sync.connect: ${conn.error.message}`);
+    const count = (core: CoreInternals, sql: string) =>
+      (core.services.db.prepare(sql).get() as { n: number }).n;
+    const got = count(r, 'SELECT count(*) AS n FROM reports');
+    const indexed = count(r, 'SELECT count(*) AS n FROM reports_fts');
+    if (got < opts.reports || indexed !== got) {
+      throw new Error(`Bootstrap incompleto: ${got} segnalazioni, ${indexed} nell'indice.`);
+    }
+    log(`  ${(bootMs / 1000).toFixed(1)} s, ${got} segnalazioni, indice completo`);
+    put('bootstrap_reports_per_s', opts.reports / (bootMs / 1000), 'reports/s');
+    const rClient = r.services.db.prepare('SELECT client_id FROM sync_state').pluck().get() as string;
+    r.close();
+
+    // Two more PCs: copies of that replica with their own client ids.
+    const [view] = await srv.storage.query<{ view_hash: string }>(
+      'SELECT view_hash FROM clients WHERE client_id = $1',
+      [rClient],
+    );
+    proxy = await startProxy({ host: '127.0.0.1', port: srv.port });
+    const pcProxy = proxy;
+    const clone = async (name: string, url: string) => {
+      const dir = join(work, name);
+      mkdirSync(dir);
+      copyFileSync(join(rDir, DB_FILE), join(dir, DB_FILE));
+      const core = await createCore({ dataDir: dir });
+      cores.push(core);
+      core.services.db
+        .prepare('UPDATE sync_state SET client_id = ?, token = NULL, server_url = ?')
+        .run(randomUUID(), url);
+      const res = await core.sync.serverLogin(url, BENCH_USER.username, BENCH_USER.password);
+      await srv.storage.query('UPDATE clients SET view_hash = $2 WHERE client_id = $1', [
+        core.services.db.prepare('SELECT client_id FROM sync_state').pluck().get(),
+        view!.view_hash,
+      ]);
+      await core.sync.syncNow();
+      const login = await core.call('auth.login', BENCH_USER, null);
+      if (!login.ok) throw new Error(`auth.login: ${login.error.message}`);
+      const session = (login.value as { token: string }).token;
+      return { core, dir, session, userId: res.userId };
+    };
+    const a = await clone('a', pcProxy.url);
+    const b = await clone('b', srv.url);
+    const reportIds = a.core.services.db
+      .prepare('SELECT id FROM reports ORDER BY seq DESC LIMIT 500')
+      .pluck()
+      .all() as string[];
+
+    // 2. Propagation A → B.
+    log(`[bench] Propagazione A → B (${PROPAGATION_SAMPLES} modifiche)…`);
+    const seen = b.core.services.db.prepare('SELECT 1 FROM log_entries WHERE text = ?').pluck();
+    const waitFor = (text: string, ms = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(() => {
+          off();
+          reject(new Error(`La modifica non è arrivata su B entro ${ms / 1000} s.`));
+        }, ms);
+        const check = () => {
+          if (!seen.get(text)) return;
+          clearTimeout(timeout);
+          off();
+          resolve();
+        };
+        const off = b.core.on('data.changed', check);
+        check();
+      });
+    const samples: number[] = [];
+    for (let i = 0; i < PROPAGATION_SAMPLES + 20; i++) {
+      const text = `Propagazione ${i} ${randomUUID()}`;
+      const arrived = waitFor(text);
+      const t = performance.now();
+      const res = await a.core.call(
+        'reports.addNote',
+        { id: reportIds[i % reportIds.length], text },
+        a.session,
+      );
+      if (!res.ok) throw new Error(res.error.message);
+      // Push now rather than after the 15 ms that coalesce a burst of edits.
+      void a.core.sync.syncNow();
+      await arrived;
+      if (i >= 20) samples.push(performance.now() - t);
+      await a.core.sync.syncNow();
+    }
+    put('propagation_p50_ms', percentile(samples, 50), 'ms');
+    put('propagation_p95_ms', percentile(samples, 95), 'ms');
+
+    // 3. Server throughput: 4 clients, batches of 100.
+    log('[bench] Mutazioni sul server (4 client, lotti da 100)…');
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const clientId = randomUUID();
+        const res = await fetch(`${srv.url}/sync/v1/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...BENCH_USER, clientId }),
+        });
+        const body = (await res.json()) as { token: string };
+        return { clientId, token: body.token, seq: 0 };
+      }),
+    );
+    const BATCHES = 25;
+    const pushBatch = async (c: (typeof clients)[number], k: number) => {
+      const mutations = Array.from({ length: 100 }, (_, j) => ({
+        seq: ++c.seq,
+        mutationId: randomUUID(),
+        name: 'report.addNote',
+        args: { reportId: reportIds[(k * 100 + j) % reportIds.length], text: `Nota dal carico ${k}.${j}` },
+        at: Date.now(),
+      }));
+      const res = await fetch(`${srv.url}/sync/v1/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
+        body: JSON.stringify({ clientId: c.clientId, mutations }),
+      });
+      const out = zPushResponse.parse(await res.json());
+      if (out.outcomes.some((o) => o.status !== 'applied'))
+        throw new Error('Mutazione rifiutata dal server.');
+    };
+    await pushBatch(clients[0]!, 0);
+    const tm = performance.now();
+    await Promise.all(
+      clients.map(async (c) => {
+        for (let k = 0; k < BATCHES; k++) await pushBatch(c, k);
+      }),
+    );
+    const mutMs = performance.now() - tm;
+    put('server_mutations_per_s', (clients.length * BATCHES * 100) / (mutMs / 1000), 'mutations/s');
+    await a.core.sync.syncNow();
+    await b.core.sync.syncNow();
+
+    // 4 + 5. A works offline, restarts with 10,000 pending mutations, then pushes them.
+    log(`[bench] ${OFFLINE_MUTATIONS} modifiche offline su A…`);
+    pcProxy.down();
+    a.core.sync.stop();
+    const lastText = `Ultima offline ${randomUUID()}`;
+    for (let i = 0; i < OFFLINE_MUTATIONS; i++) {
+      const text = i === OFFLINE_MUTATIONS - 1 ? lastText : `Offline ${i}`;
+      const res = await a.core.call(
+        'reports.addNote',
+        { id: reportIds[i % reportIds.length], text },
+        a.session,
+      );
+      if (!res.ok) throw new Error(res.error.message);
+    }
+    a.core.close();
+    cores.splice(cores.indexOf(a.core), 1);
+    const ts = performance.now();
+    const a2 = await createCore({ dataDir: a.dir });
+    cores.push(a2);
+    const status = await a2.call('sync.status', {}, null);
+    const startMs = performance.now() - ts;
+    if (!status.ok) throw new Error(status.error.message);
+    if ((status.value as { pending: number }).pending !== OFFLINE_MUTATIONS) {
+      throw new Error(
+        `Attese ${OFFLINE_MUTATIONS} modifiche in coda, trovate ${(status.value as { pending: number }).pending}.`,
+      );
+    }
+    put('startup_with_10k_pending_ms', startMs, 'ms');
+
+    log('[bench] Invio delle 10.000 modifiche…');
+    const arrived = waitFor(lastText, 60_000);
+    // Rejections are awaited below; none may go unhandled meanwhile.
+    arrived.catch(() => undefined);
+    const tp = performance.now();
+    pcProxy.up();
+    await a2.sync.syncNow();
+    const pending = (a2.sync.status() as { pending: number }).pending;
+    await arrived;
+    const pushMs = performance.now() - tp;
+    if (pending !== 0) throw new Error(`Dopo l'invio restano ${pending} modifiche in coda.`);
+    put('push_10k_offline_s', pushMs / 1000, 's');
+  } finally {
+    for (const c of cores) c.close();
+    await proxy?.close();
+    await server?.close();
+    pgc.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  log('[bench] Riepilogo (obiettivi della specifica):');
+  for (const [name, t] of Object.entries(SYNC_TARGETS)) {
+    const f = figures.find((x) => x.name === name);
+    if (!f) continue;
+    const ok = (t.min === undefined || f.value >= t.min) && (t.max === undefined || f.value <= t.max);
+    const goal = t.min !== undefined ? `≥ ${t.min}` : `≤ ${t.max}`;
+    log(`  ${ok ? 'OK  ' : 'NO  '} ${name} = ${f.value.toFixed(3)} ${f.unit} (obiettivo ${goal})`);
+  }
+  return figures;
+}
