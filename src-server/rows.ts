@@ -36,6 +36,7 @@ const RANK: Record<SyncTable, number> = {
   report_reporters: 9,
   attachments: 10,
   log_entries: 11,
+  automation_rules: 12,
 };
 export const tableRank = (t: SyncTable) => RANK[t];
 

@@ -3,6 +3,7 @@
  * src-main/db/repos/entities.ts (the SQLite side), so a mutation sees the same shape of
  * state on the server as on a PC.
  */
+import type { AutomationRule } from '../src-shared/domain/automations/rules';
 import type {
   Actor,
   Assignment,
@@ -113,6 +114,36 @@ export async function loadSnapshot(q: Queryable, reads: ReadSet): Promise<Snapsh
     uniq(missingCategories).map((id) => ['categories', id]),
   )) {
     s.categories.set(r.key, r.data as unknown as Category);
+  }
+
+  // Parents of loaded categories: a rule on a parent covers its subcategories.
+  const parents = [...s.categories.values()]
+    .map((c) => c.parentId)
+    .filter((id): id is string => !!id && !s.categories.has(id));
+  for (const r of await byKeys(
+    q,
+    uniq(parents).map((id) => ['categories', id]),
+  )) {
+    s.categories.set(r.key, r.data as unknown as Category);
+  }
+
+  if (reads.automations) {
+    const rules = await q.query<{ data: AutomationRule }>(
+      `SELECT data FROM sync_rows WHERE tbl = 'automation_rules' AND NOT deleted AND (data->>'active')::boolean`,
+    );
+    s.rules = rules
+      .map((r) => r.data)
+      .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
+    const named: [string, string][] = [];
+    for (const r of s.rules) {
+      for (const id of r.actions.assignUserIds) if (!s.users.has(id)) named.push(['users', id]);
+      for (const id of r.actions.assignGroupIds) if (!s.groups.has(id)) named.push(['groups', id]);
+    }
+    for (const r of await byKeys(q, named)) {
+      if (r.tbl === 'users') s.users.set(r.key, r.data as unknown as User);
+      // Group members are not needed to assign a group.
+      else s.groups.set(r.key, { ...(r.data as unknown as Omit<Group, 'memberIds'>), memberIds: [] });
+    }
   }
 
   const usernames = uniq(reads.usernames);

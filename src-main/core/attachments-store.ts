@@ -47,7 +47,8 @@ export function createAttachmentStore(dataDir: string) {
     async put(data: Uint8Array, mime: string): Promise<{ sha256: string; hasThumb: boolean }> {
       const sha256 = createHash('sha256').update(data).digest('hex');
       const path = pathOf(sha256);
-      if (!existsSync(path)) writeAtomic(path, data);
+      // The preview is written before the file itself: whoever sees the file (has())
+      // also finds its thumbnail, even while a download is still being stored.
       let hasThumb = existsSync(pathOf(sha256, '.thumb.webp'));
       if (!hasThumb && IMAGE_MIME.test(mime)) {
         try {
@@ -64,6 +65,7 @@ export function createAttachmentStore(dataDir: string) {
           hasThumb = false;
         }
       }
+      if (!existsSync(path)) writeAtomic(path, data);
       return { sha256, hasThumb };
     },
     read(sha256: string, thumb = false): Buffer {

@@ -22,6 +22,7 @@ import { createRouter } from './router';
 import { createStore } from './store';
 import { createSyncClient, type SyncClient } from '../sync/client';
 import { getSyncState } from '../sync/sync-repo';
+import { automationHandlers } from './handlers-automations';
 import { syncedLogin, syncedUserSave, syncHandlers } from './handlers-sync';
 import { mailHandlers } from './handlers-mail';
 import { createMailService } from '../mail/service';
@@ -109,6 +110,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     ...statsHandlers(services, fire, (stop) => (stopExports = stop)),
     ...settings,
     ...syncHandlers(sync, auth),
+    ...automationHandlers,
     ...mailHandlers(mail),
     ...mailOutHandlers(mailOut),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),

@@ -18,9 +18,8 @@ export async function postJson<T extends z.ZodType>(
   schema: T,
   opts: { token?: string | null; timeoutMs?: number } = {},
 ): Promise<z.output<T>> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(path, baseUrl), {
+  const send = () =>
+    fetch(new URL(path, baseUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -29,8 +28,18 @@ export async function postJson<T extends z.ZodType>(
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     });
-  } catch (e) {
-    throw new SyncHttpError('network', `Server non raggiungibile (${(e as Error).message}).`);
+  let res: Response;
+  try {
+    res = await send();
+  } catch {
+    // After the network comes back, the first request often dies on a kept-alive socket
+    // the other side already closed. Every sync request is idempotent (pushes carry
+    // sequence numbers), so one immediate retry is safe and saves a backoff round.
+    try {
+      res = await send();
+    } catch (e) {
+      throw new SyncHttpError('network', `Server non raggiungibile (${(e as Error).message}).`);
+    }
   }
   const text = await res.text();
   let json: unknown;

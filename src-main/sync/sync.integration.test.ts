@@ -296,4 +296,45 @@ describe('sync with a real server', () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it('a rule fires exactly once per report, whichever PC entered it and even offline', async () => {
+    const admin = await replica('admin');
+    const strada = await admin.ok<{ id: string }>('settings.categories.save', {
+      parentId: null,
+      name: 'Strada',
+    });
+    const buca = await admin.ok<{ id: string }>('settings.categories.save', {
+      parentId: strada.id,
+      name: 'Buca',
+      daysToClose: 10,
+    });
+    const dir = await admin.ok<{ users: { id: string; username: string }[] }>('directory.get', {});
+    const lucia = dir.users.find((u) => u.username === 'lucia.verdi')!.id;
+    await admin.ok('automations.save', {
+      name: 'Buche a Lucia',
+      conditions: { categoryIds: [strada.id] },
+      actions: { assignUserIds: [lucia], takeInCharge: true },
+    });
+    await admin.sync();
+    const b = await replica('mario.rossi');
+    b.proxy.down();
+    const { id } = await b.ok<{ id: string }>('reports.create', {
+      fields: { title: 'Buca in via Broseta', channel: 'telefono', categoryId: buca.id },
+    });
+    // Offline, the rule already shows its effect on this PC.
+    expect((await b.ok<ReportDetail>('reports.get', { id })).status).toBe('in_gestione');
+    b.proxy.up();
+    await b.sync();
+    await admin.sync();
+    expect(await b.ok('sync.notices', {})).toEqual([]);
+    for (const r of [b, admin]) {
+      const d = await r.ok<ReportDetail>('reports.get', { id });
+      expect(d.status).toBe('in_gestione');
+      expect(d.assignments.map((a) => a.assigneeId)).toEqual([lucia]);
+      expect(d.log.filter((e) => e.data?.byRule === 'Buche a Lucia').map((e) => e.action)).toEqual([
+        'assigned',
+        'status_changed',
+      ]);
+    }
+  });
 });

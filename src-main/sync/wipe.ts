@@ -13,6 +13,7 @@ const BUSINESS_TABLES = [
   'users',
   'groups',
   'group_members',
+  'automation_rules',
   'outbox',
   'code_counters',
   'sessions',

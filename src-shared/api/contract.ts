@@ -20,6 +20,7 @@ import {
   zUsername,
 } from '../domain/schemas';
 import { call, idOut, ok } from './call';
+import { automationCalls } from './calls-automations';
 import { statsCallsFor } from './calls-stats';
 import { syncCalls, type SyncStatusView } from './calls-sync';
 import {
@@ -238,6 +239,7 @@ export const contract = {
   ...mailCalls,
   ...mailOutCalls,
   ...mailUiCalls,
+  ...automationCalls,
 } as const;
 
 export type Contract = typeof contract;

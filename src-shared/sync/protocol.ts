@@ -28,6 +28,7 @@ export const SYNC_TABLES = [
   'report_reporters',
   'attachments',
   'log_entries',
+  'automation_rules',
 ] as const;
 export type SyncTable = (typeof SYNC_TABLES)[number];
 

@@ -11,6 +11,7 @@ import {
   toOutcome,
   toReport,
   toReporter,
+  toRule,
   toUser,
 } from './rows';
 import { stmt } from './stmt';
@@ -87,9 +88,32 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
     ) as Row | undefined;
     if (r) s.reportersByEmail.set(email.toLowerCase(), toReporter(r));
   }
+  if (reads.automations) {
+    s.rules = (
+      stmt(db, 'SELECT * FROM automation_rules WHERE active = 1 ORDER BY sort_order, name').all() as Row[]
+    ).map(toRule);
+    // What the rules' actions name, so a mutation can check it and log names.
+    for (const r of s.rules) {
+      for (const id of r.actions.assignUserIds) {
+        const u = getUser(db, id);
+        if (u) s.users.set(id, u);
+      }
+      for (const id of r.actions.assignGroupIds) {
+        const g = getGroup(db, id);
+        if (g) s.groups.set(id, g);
+      }
+    }
+  }
   for (const id of reads.categories ?? []) {
     const r = stmt(db, 'SELECT * FROM categories WHERE id = ?').get(id) as Row | undefined;
     if (r) s.categories.set(id, toCategory(r));
+  }
+  // Parents of loaded categories (rules on a parent cover its subcategories).
+  for (const c of [...s.categories.values()]) {
+    if (c.parentId && !s.categories.has(c.parentId)) {
+      const p = stmt(db, 'SELECT * FROM categories WHERE id = ?').get(c.parentId) as Row | undefined;
+      if (p) s.categories.set(c.parentId, toCategory(p));
+    }
   }
   for (const id of reads.outcomes ?? []) {
     const r = stmt(db, 'SELECT * FROM outcomes WHERE id = ?').get(id) as Row | undefined;

@@ -15,6 +15,7 @@ import {
   toOutcome,
   toReport,
   toReporter,
+  toRule,
 } from './rows';
 import { stmt } from './stmt';
 
@@ -108,6 +109,11 @@ export function readRow<T extends TableName>(
         k.userId,
       );
       out = r ? { groupId: k.groupId, userId: k.userId } : null;
+      break;
+    }
+    case 'automation_rules': {
+      const r = stmt(db, 'SELECT * FROM automation_rules WHERE id = ?').get(k.id) as Row | undefined;
+      out = r ? toRule(r) : null;
       break;
     }
     case 'report_codes': {

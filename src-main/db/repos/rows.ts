@@ -10,6 +10,7 @@ import type {
   Reporter,
   User,
 } from '../../../src-shared/domain';
+import type { AutomationRule } from '../../../src-shared/domain/automations/rules';
 import { bool, jsonOrNull } from './stmt';
 
 type Row = Record<string, unknown>;
@@ -130,5 +131,17 @@ export const toGroup = (r: Row, memberIds: string[]): Group => ({
   description: r.description as string,
   active: bool(r.active),
   memberIds,
+  updatedAt: r.updated_at as number,
+});
+
+export const toRule = (r: Row): AutomationRule => ({
+  id: r.id as string,
+  name: r.name as string,
+  description: r.description as string,
+  active: bool(r.active),
+  sortOrder: r.sort_order as number,
+  onUpdate: bool(r.on_update),
+  conditions: JSON.parse(r.conditions as string) as AutomationRule['conditions'],
+  actions: JSON.parse(r.actions as string) as AutomationRule['actions'],
   updatedAt: r.updated_at as number,
 });

@@ -188,6 +188,26 @@ export function applyChange(db: Sqlite, c: Change): void {
       ).run(r.id, r.name, r.description, b(r.active), r.updatedAt);
       return;
     }
+    case 'automation_rules': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM automation_rules WHERE id = ?').run(r.id);
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO automation_rules (id, name, description, active, sort_order, on_update, conditions, actions, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.name,
+        r.description,
+        b(r.active),
+        r.sortOrder,
+        b(r.onUpdate),
+        JSON.stringify(r.conditions),
+        JSON.stringify(r.actions),
+        r.updatedAt,
+      );
+      return;
+    }
     case 'report_codes': {
       const r = c.row;
       if (c.op === 'delete') return void stmt(db, 'DELETE FROM report_codes WHERE code = ?').run(r.code);

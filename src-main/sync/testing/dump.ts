@@ -20,6 +20,7 @@ const QUERIES: Record<string, string> = {
   users: 'SELECT * FROM users ORDER BY id',
   groups: 'SELECT * FROM groups ORDER BY id',
   group_members: 'SELECT * FROM group_members ORDER BY group_id, user_id',
+  automation_rules: 'SELECT * FROM automation_rules ORDER BY id',
 };
 
 export function dumpReplica(db: Sqlite): Record<string, unknown[]> {

@@ -26,7 +26,9 @@ const BUCA = '01900000-0000-7000-8000-0000000000a2';
 const VERDE = '01900000-0000-7000-8000-0000000000a3';
 const LUCIA = '01900000-0000-7000-8000-0000000000b1';
 
-function rule(over: Partial<AutomationRule> & { conditions?: object; actions?: object }): AutomationRule {
+function rule(
+  over: Omit<Partial<AutomationRule>, 'conditions' | 'actions'> & { conditions?: object; actions?: object },
+): AutomationRule {
   return {
     id: '01900000-0000-7000-8000-0000000000c1',
     name: 'Regola',

@@ -21,6 +21,7 @@ import type {
   ReportReporter,
   User,
 } from '../types';
+import type { AutomationRule } from '../automations/rules';
 
 /** Rows as the domain sees them, keyed by the table that stores them. */
 export interface TableRows {
@@ -37,6 +38,7 @@ export interface TableRows {
   group_members: { groupId: string; userId: string };
   /** Other codes a report answers to (provisional codes, merged reports). */
   report_codes: { code: string; reportId: string };
+  automation_rules: AutomationRule;
 }
 export type TableName = keyof TableRows;
 
@@ -64,6 +66,11 @@ export interface ReadSet {
   attachments?: string[];
   /** Reporters of the rubrica matched by email (dedup on create). */
   reporterEmails?: string[];
+  /**
+   * The active automation rules, with the users and groups their actions name and the
+   * parent of every loaded category (a rule on a parent covers its subcategories).
+   */
+  automations?: boolean;
 }
 
 export interface ReportState {
@@ -85,6 +92,8 @@ export interface Snapshot {
   attachments: Map<string, Attachment>;
   /** email (lower case) → reporter, for reads.reporterEmails. */
   reportersByEmail: Map<string, Reporter>;
+  /** Active automation rules (reads.automations). */
+  rules: AutomationRule[];
 }
 
 export interface MutationEnv {
@@ -116,6 +125,7 @@ export function emptySnapshot(): Snapshot {
     groups: new Map(),
     attachments: new Map(),
     reportersByEmail: new Map(),
+    rules: [],
   };
 }
 

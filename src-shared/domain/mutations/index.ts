@@ -1,3 +1,4 @@
+import { automationSave } from './automations';
 import type { MutationDef } from './framework';
 import {
   reportAddAttachment,
@@ -34,6 +35,7 @@ export const MUTATIONS = {
   'outcome.save': outcomeSave,
   'user.save': userSave,
   'group.save': groupSave,
+  'automation.save': automationSave,
   'report.receiveMail': reportReceiveMail,
   'report.mailFollowUp': reportMailFollowUp,
   'report.mailNotice': reportMailNotice,

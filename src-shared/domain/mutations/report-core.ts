@@ -3,6 +3,7 @@ import { dueAtFor, yearInRome } from '../dates';
 import { fail } from '../errors';
 import { hasPermission, requireMajorEdits, requireStaff } from '../permissions';
 import { zId, zReportFields, zReportPatch, zReporterRef } from '../schemas';
+import { runRules } from '../automations/apply';
 import { PROVISIONAL_CODE } from '../codes';
 import { canTransition, STATUS_LABELS, transitionError } from '../status';
 import type { Report } from '../types';
@@ -26,6 +27,7 @@ export const reportCreate = defineMutation({
     categories: a.fields.categoryId ? [a.fields.categoryId] : [],
     reporters: a.reporters.map((r) => r.reporterId),
     reports: [a.id],
+    automations: true,
   }),
   apply(state, a, actor, env) {
     requireStaff(actor, 'creare segnalazioni');
@@ -55,7 +57,7 @@ export const reportCreate = defineMutation({
       updatedAt: env.now,
       closedAt: null,
     };
-    const changes: Change[] = [{ op: 'put', table: 'reports', row: report }];
+    const changes: Change[] = [];
     if (a.clientCode && a.clientCode !== code) {
       changes.push({ op: 'put', table: 'report_codes', row: { code: a.clientCode, reportId: a.id } });
     }
@@ -80,6 +82,16 @@ export const reportCreate = defineMutation({
         row: { reportId: a.id, reporterId: ref.reporterId, position },
       });
     });
+    // Automations run last, on the report as entered; the report row is written once,
+    // with what the rules changed (status, priority, deadline).
+    const emails = a.reporters
+      .map((ref) =>
+        ref.newReporter ? ref.newReporter.email : (state.reporters.get(ref.reporterId)?.email ?? null),
+      )
+      .filter((e): e is string => !!e);
+    const rules = runRules(state, report, [], emails, actor, env, 'create');
+    changes.unshift({ op: 'put', table: 'reports', row: rules.report });
+    changes.push(...rules.changes);
     return { changes, touchedReports: [a.id], value: { id: a.id, code } };
   },
 });
