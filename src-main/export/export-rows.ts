@@ -4,6 +4,10 @@
  * categories, users, groups and outcomes are looked up in memory (they are few), so
  * the SQL per report stays a primary-key walk plus two clustered child lookups.
  */
+import {
+  CHANNEL_LABELS as DOMAIN_CHANNEL_LABELS,
+  PRIORITY_LABELS as DOMAIN_PRIORITY_LABELS,
+} from '../../src-shared/domain/labels';
 import type { ReportFilters, SORT_FIELDS } from '../../src-shared/api';
 import type { Actor } from '../../src-shared/domain';
 import { hasPermission, isOverdue, STATUS_LABELS } from '../../src-shared/domain';
@@ -45,21 +49,9 @@ export interface ExportRow {
   reporterPhone: string;
 }
 
-export const CHANNEL_LABELS: Record<string, string> = {
-  sportello: 'Sportello',
-  telefono: 'Telefono',
-  email: 'Email',
-  pec: 'PEC',
-  web: 'Web',
-  app: 'App',
-  interno: 'Interno',
-};
-export const PRIORITY_LABELS: Record<string, string> = {
-  bassa: 'Bassa',
-  normale: 'Normale',
-  alta: 'Alta',
-  urgente: 'Urgente',
-};
+/** Looked up by plain strings (rows come from SQL): the domain's labels, widened. */
+export const CHANNEL_LABELS: Record<string, string> = DOMAIN_CHANNEL_LABELS;
+export const PRIORITY_LABELS: Record<string, string> = DOMAIN_PRIORITY_LABELS;
 
 const BASE_COLUMNS: Column[] = [
   { key: 'code', header: 'Codice', type: 'text', width: 13 },

@@ -4,21 +4,16 @@
  * cut an upload half-way.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncStatusView } from '../../src-shared/api';
 import { createServer, type SyncServer } from '../../src-server/app';
-import { createCore, type CoreInternals } from '../core/create-core';
-import { startProxy, type Proxy } from './testing/proxy';
+import { replicaPool, TEST_PASSWORD, type Replica } from './testing/replicas';
 
-const PASSWORD = 'password-di-prova';
+const PASSWORD = TEST_PASSWORD;
 let server: SyncServer;
-const dirs: string[] = [];
-const open: CoreInternals[] = [];
-const proxies: Proxy[] = [];
 
 beforeAll(async () => {
   server = await createServer({});
@@ -34,43 +29,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close();
-  for (const p of proxies.splice(0)) await p.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-interface Replica {
-  core: CoreInternals;
-  proxy: Proxy;
-  call(name: string, input: unknown): ReturnType<CoreInternals['call']>;
-  ok<T = unknown>(name: string, input: unknown): Promise<T>;
-  sync(): Promise<SyncStatusView>;
-}
-
-async function replica(username: string): Promise<Replica> {
-  const dir = mkdtempSync(join(tmpdir(), 'sportello-att-'));
-  dirs.push(dir);
-  const proxy = await startProxy({ host: '127.0.0.1', port: server.port });
-  proxies.push(proxy);
-  const core = await createCore({ dataDir: dir, validateOutput: true });
-  open.push(core);
-  const r = await core.call('sync.connect', { serverUrl: proxy.url, username, password: PASSWORD }, null);
-  if (!r.ok) throw new Error(`connect: ${r.error.message}`);
-  const session = (r.value as { token: string }).token;
-  const rep: Replica = {
-    core,
-    proxy,
-    call: (name, input) => core.call(name, input, session),
-    async ok<T>(name: string, input: unknown) {
-      const res = await core.call(name, input, session);
-      if (!res.ok) throw new Error(`${name}: ${res.error.code} ${res.error.message}`);
-      return res.value as T;
-    },
-    sync: () => rep.ok<SyncStatusView>('sync.now', {}),
-  };
-  return rep;
-}
+const pool = replicaPool(() => server.port);
+const replica = pool.replica;
+afterEach(() => pool.cleanup());
 
 const newReport = (r: Replica, title: string) =>
   r.ok<{ id: string }>('reports.create', {

@@ -2,21 +2,18 @@
  * Replicas and a real sync server (embedded PGlite) on loopback: the whole path the
  * desk uses — core API → outbox → push → server mutation → pull → rebase → SQLite.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportDetail, SyncStatusView } from '../../src-shared/api';
 import { createServer, type SyncServer } from '../../src-server/app';
-import { createCore, type CoreInternals } from '../core/create-core';
+import { createCore } from '../core/create-core';
 import { dumpReplica, ftsIds } from './testing/dump';
-import { startProxy, type Proxy } from './testing/proxy';
+import { replicaPool, TEST_PASSWORD, type Replica } from './testing/replicas';
 
-const PASSWORD = 'password-di-prova';
+const PASSWORD = TEST_PASSWORD;
 let server: SyncServer;
-const dirs: string[] = [];
-const open: CoreInternals[] = [];
-const proxies: Proxy[] = [];
 let positivoId = '';
 
 beforeAll(async () => {
@@ -50,59 +47,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close();
-  for (const p of proxies.splice(0)) await p.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-interface Replica {
-  core: CoreInternals;
-  dir: string;
-  proxy: Proxy;
-  session: string;
-  ok<T = unknown>(name: string, input: unknown): Promise<T>;
-  sync(): Promise<SyncStatusView>;
-}
-
-async function replica(username: string, existing?: { dir: string; proxy: Proxy }): Promise<Replica> {
-  const dir = existing?.dir ?? mkdtempSync(join(tmpdir(), 'sportello-replica-'));
-  if (!existing) dirs.push(dir);
-  const proxy =
-    existing?.proxy ??
-    (await startProxy({
-      host: '127.0.0.1',
-      port: new URL(server.url).port ? Number(new URL(server.url).port) : 80,
-    }));
-  if (!existing) proxies.push(proxy);
-  const core = await createCore({ dataDir: dir, validateOutput: true });
-  open.push(core);
-  let session: string;
-  if (existing) {
-    const r = await core.call('auth.login', { username, password: PASSWORD }, null);
-    if (!r.ok) throw new Error(r.error.message);
-    session = (r.value as { token: string }).token;
-  } else {
-    const r = await core.call('sync.connect', { serverUrl: proxy.url, username, password: PASSWORD }, null);
-    if (!r.ok) throw new Error(`connect: ${r.error.message}`);
-    session = (r.value as { token: string }).token;
-  }
-  const rep: Replica = {
-    core,
-    dir,
-    proxy,
-    session,
-    async ok<T>(name: string, input: unknown) {
-      const r = await core.call(name, input, rep.session);
-      if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-      return r.value as T;
-    },
-    async sync() {
-      return rep.ok<SyncStatusView>('sync.now', {});
-    },
-  };
-  return rep;
-}
+const pool = replicaPool(() => server.port);
+const replica = pool.replica;
+afterEach(() => pool.cleanup());
 
 async function outcomeId(r: Replica): Promise<string> {
   if (positivoId) return positivoId;
@@ -276,9 +223,8 @@ describe('sync with a real server', () => {
     expect(JSON.stringify(outbox)).not.toMatch(/prima-password/);
     // Paolo connects a new PC with it.
     const dir = mkdtempSync(join(tmpdir(), 'sportello-replica-'));
-    dirs.push(dir);
     const core = await createCore({ dataDir: dir });
-    open.push(core);
+    pool.track(dir, core);
     const r = await core.call(
       'sync.connect',
       { serverUrl: server.url, username: 'paolo.neri', password: 'prima-password-di-paolo' },

@@ -1,23 +1,8 @@
-import type { Channel, OutcomeKind, Permission, Priority, Role } from '../../src-shared/domain/types';
+import type { OutcomeKind, Permission, Role } from '../../src-shared/domain/types';
 
 export { STATUS_LABELS } from '../../src-shared/domain/status';
 
-export const CHANNEL_LABELS: Record<Channel, string> = {
-  sportello: 'Sportello',
-  telefono: 'Telefono',
-  email: 'Email',
-  pec: 'PEC',
-  web: 'Web',
-  app: 'App',
-  interno: 'Interno',
-};
-
-export const PRIORITY_LABELS: Record<Priority, string> = {
-  bassa: 'Bassa',
-  normale: 'Normale',
-  alta: 'Alta',
-  urgente: 'Urgente',
-};
+export { CHANNEL_LABELS, PRIORITY_LABELS } from '../../src-shared/domain/labels';
 
 export const OUTCOME_KIND_LABELS: Record<OutcomeKind, string> = {
   resolved: 'Risolto',

@@ -9,3 +9,4 @@ export * from './mentions';
 export * from './dates';
 export * from './schemas';
 export * from './mutations';
+export * from './labels';

@@ -1,3 +1,4 @@
+import { dueAtFor } from '../dates';
 import { fail } from '../errors';
 import { requireSeeReport } from '../permissions';
 import type { Actor, Report } from '../types';
@@ -22,5 +23,39 @@ export function touch(report: Report, actor: Actor, env: MutationEnv, patch: Par
     op: 'put',
     table: 'reports',
     row: { ...report, ...patch, updatedAt: env.now, updatedBy: actor.id },
+  };
+}
+
+/** A new report as entered: Nuovo, with the category's deadline. One shape for every way in. */
+export function newReportRow(
+  fields: Pick<
+    Report,
+    | 'id'
+    | 'code'
+    | 'title'
+    | 'description'
+    | 'categoryId'
+    | 'address'
+    | 'lat'
+    | 'lon'
+    | 'channel'
+    | 'priority'
+  >,
+  category: { daysToClose: number | null } | null | undefined,
+  actor: Actor,
+  env: MutationEnv,
+): Report {
+  return {
+    ...fields,
+    status: 'nuovo',
+    outcomeId: null,
+    closingNote: null,
+    dueAt: dueAtFor(env.now, category?.daysToClose),
+    mergedInto: null,
+    createdBy: actor.id,
+    createdAt: env.now,
+    updatedBy: actor.id,
+    updatedAt: env.now,
+    closedAt: null,
   };
 }

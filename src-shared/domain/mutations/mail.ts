@@ -6,13 +6,14 @@
  * report, never a doubled follow-up.
  */
 import { z } from 'zod';
-import { dueAtFor, yearInRome } from '../dates';
+import { yearInRome } from '../dates';
 import { fail } from '../errors';
 import { requireStaff } from '../permissions';
 import { zId } from '../schemas';
-import type { Actor, Report } from '../types';
+import type { Actor } from '../types';
+import { runRules } from '../automations/apply';
 import { defineMutation, logEntry, type Change, type Snapshot } from './framework';
-import { loadReport, touch } from './helpers';
+import { loadReport, newReportRow, touch } from './helpers';
 import { zAttachmentMeta } from './report-links';
 
 /** The actor the intake writes as: a system identity, never a person who can log in. */
@@ -89,6 +90,7 @@ export const reportReceiveMail = defineMutation({
     reporters: a.reporter ? [a.reporter.reporterId] : [],
     reporterEmails: a.reporter ? [a.reporter.email] : [],
     attachments: a.attachments.map((x) => x.id),
+    automations: true,
   }),
   apply(state, a, actor, env) {
     requireStaff(actor, 'acquisire messaggi di posta');
@@ -97,29 +99,24 @@ export const reportReceiveMail = defineMutation({
     if (a.categoryId && (!category || !category.active))
       fail('validation', 'Categoria inesistente o non attiva.');
     const code = env.allocateCode(yearInRome(env.now));
-    const report: Report = {
-      id: a.id,
-      code,
-      title: a.title,
-      description: a.description,
-      categoryId: a.categoryId,
-      address: '',
-      lat: null,
-      lon: null,
-      channel: a.channel,
-      priority: 'normale',
-      status: 'nuovo',
-      outcomeId: null,
-      closingNote: null,
-      dueAt: dueAtFor(env.now, category?.daysToClose),
-      mergedInto: null,
-      createdBy: actor.id,
-      createdAt: env.now,
-      updatedBy: actor.id,
-      updatedAt: env.now,
-      closedAt: null,
-    };
-    const changes: Change[] = [{ op: 'put', table: 'reports', row: report }];
+    const report = newReportRow(
+      {
+        id: a.id,
+        code,
+        title: a.title,
+        description: a.description,
+        categoryId: a.categoryId,
+        address: '',
+        lat: null,
+        lon: null,
+        channel: a.channel,
+        priority: 'normale',
+      },
+      category,
+      actor,
+      env,
+    );
+    const changes: Change[] = [];
     let reporterId: string | null = null;
     if (a.reporter) {
       const known =
@@ -157,6 +154,10 @@ export const reportReceiveMail = defineMutation({
         attachmentIds: a.attachments.map((x) => x.id),
       }),
     );
+    // Automations run on mail too (words in the text, the sender's domain, …).
+    const rules = runRules(state, report, [], a.reporter ? [a.reporter.email] : [], actor, env, 'create');
+    changes.unshift({ op: 'put', table: 'reports', row: rules.report });
+    changes.push(...rules.changes);
     return { changes, touchedReports: [a.id], value: { id: a.id, code, reporterId } };
   },
 });

@@ -8,7 +8,7 @@ import { PROVISIONAL_CODE } from '../codes';
 import { canTransition, STATUS_LABELS, transitionError } from '../status';
 import type { Report } from '../types';
 import { defineMutation, logEntry, type Change } from './framework';
-import { loadReport, requireNotMerged, touch } from './helpers';
+import { loadReport, newReportRow, requireNotMerged, touch } from './helpers';
 import { reporterRow } from './reporter-rows';
 
 export const reportCreate = defineMutation({
@@ -42,21 +42,7 @@ export const reportCreate = defineMutation({
       fail('forbidden', 'Non hai il permesso di gestire i dati dei segnalatori.');
     }
     const code = env.allocateCode(yearInRome(env.now));
-    const report: Report = {
-      id: a.id,
-      code,
-      ...a.fields,
-      status: 'nuovo',
-      outcomeId: null,
-      closingNote: null,
-      dueAt: dueAtFor(env.now, category?.daysToClose),
-      mergedInto: null,
-      createdBy: actor.id,
-      createdAt: env.now,
-      updatedBy: actor.id,
-      updatedAt: env.now,
-      closedAt: null,
-    };
+    const report = newReportRow({ id: a.id, code, ...a.fields }, category, actor, env);
     const changes: Change[] = [];
     if (a.clientCode && a.clientCode !== code) {
       changes.push({ op: 'put', table: 'report_codes', row: { code: a.clientCode, reportId: a.id } });
