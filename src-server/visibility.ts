@@ -7,6 +7,7 @@
  * report; categories, outcomes, its own groups and memberships; users reduced to
  * id, username, full name and role.
  */
+import { redactLogData } from '../src-shared/domain/redact';
 import type { Actor } from '../src-shared/domain';
 import { hasPermission, isSupplier } from '../src-shared/domain';
 import type { RowChange, SyncTable } from '../src-shared/sync/protocol';
@@ -77,6 +78,9 @@ export function toChange(v: Viewer, r: StoredRow): RowChange {
   let row = r.data;
   if (r.tbl === 'users' && v.supplier) {
     row = { id: row.id, username: row.username, fullName: row.fullName, role: row.role };
+  }
+  if (r.tbl === 'log_entries' && !v.seesReporters) {
+    row = { ...row, data: redactLogData((row.data as Record<string, unknown> | null) ?? null) };
   }
   return { table: r.tbl, op: 'put', key: r.key, row };
 }

@@ -153,6 +153,11 @@ describe('sync with a real server', () => {
     await a.ok('reports.addNote', { id: kept.id, text: 'Nota interna che il fornitore non deve vedere' });
     await a.ok('reports.assign', { id: given.id, kind: 'user', assigneeId: supplierId });
     await a.ok('reports.addNote', { id: given.id, text: 'Intervento urgente' });
+    // The log names an added reporter: the supplier's copy of the log must not.
+    await a.ok('reports.addReporter', {
+      id: given.id,
+      reporter: { reporterId: crypto.randomUUID(), newReporter: { nome: 'Carla', cognome: 'Fracci' } },
+    });
     await a.sync();
     await s.sync();
 
@@ -168,7 +173,8 @@ describe('sync with a real server', () => {
     expect(db.prepare('SELECT count(*) AS n FROM reporters').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM users WHERE email IS NOT NULL').get()).toEqual({ n: 0 });
     const raw = JSON.stringify(dumpReplica(db));
-    expect(raw).not.toMatch(/Ghisleri|riservata al Comune|non deve vedere/);
+    expect(raw).not.toMatch(/Ghisleri|Fracci|riservata al Comune|non deve vedere/);
+    expect(raw).toMatch(/reporter_added/);
 
     await a.ok('reports.unassign', { id: given.id, kind: 'user', assigneeId: supplierId });
     await a.sync();

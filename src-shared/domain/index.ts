@@ -10,3 +10,4 @@ export * from './dates';
 export * from './schemas';
 export * from './mutations';
 export * from './labels';
+export * from './redact';

@@ -1,7 +1,7 @@
 /** Reads behind the report detail, "Vai al codice" and the dashboard. */
 import type { Dashboard, LogView, ReportDetail, ReporterView } from '../../../src-shared/api';
 import type { Actor, Reporter } from '../../../src-shared/domain';
-import { canSeeReport, hasPermission, isOverdue } from '../../../src-shared/domain';
+import { canSeeReport, hasPermission, isOverdue, redactLogData } from '../../../src-shared/domain';
 import type { Sqlite } from '../migrate';
 import { getReportState } from './entities';
 import { listReports, toReportRow, visibility } from './reports-list';
@@ -76,7 +76,7 @@ export function getReportDetail(db: Sqlite, id: string, actor: Actor, now: numbe
     stmt(db, 'SELECT * FROM log_entries WHERE report_seq = ? ORDER BY id').all(seq) as Row[]
   ).map((e) => {
     const { reportId: _r, ...v } = toLogEntry(id, e);
-    if (redact && v.data && 'reporterId' in v.data) v.data = { ...v.data, name: null };
+    if (redact) v.data = redactLogData(v.data);
     return { ...v, actorName: n.user(v.actorId) };
   });
   const aliases = (stmt(db, 'SELECT code FROM report_codes WHERE report_id = ?').all(id) as Row[]).map(
