@@ -18,7 +18,7 @@ Comandi:
   seed                  Genera una replica realistica per i benchmark
       --reports N         numero di segnalazioni (predefinito 10000)
       --data-dir DIR      cartella di destinazione
-  bench [suite]         Misura le prestazioni (suite: local; --reports N, predefinito 1000000)
+  bench [suite]         Misura le prestazioni (suite: local, exports, sync; --reports N)
   user add              Crea un utente
       --username U --name "Nome Cognome" [--role amministratore|operatore|fornitore]
       [--email E] [--password P]   (senza --password ne genera una temporanea)
