@@ -30,6 +30,8 @@ Comandi:
       --format csv|xlsx|pdf --out FILE [--data-dir DIR] [--username U]
       [--status nuovo,in_gestione,chiuso] [--category NOME|ID] [--channel C]
       [--from gg/mm/aaaa] [--to gg/mm/aaaa] [--q TESTO] [--overdue] [--sort campo:asc|desc]
+  geo import-streets FILE  Importa lo stradario (CSV via;civico;lat;lon) per gli indirizzi senza rete
+      [--data-dir DIR] [--keep]  (--keep aggiunge senza sostituire)
   server                Server di sincronizzazione (--port, --host, --database-url, --data-dir, --tls-cert/--tls-key; «server user add» crea utenti)
   --help                Questo aiuto
 
@@ -75,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./accounts')).userAdd(rest.slice(1));
       case 'export':
         return await (await import('./export')).exportCommand(rest);
+      case 'geo':
+        return await (await import('./geo')).geo(rest);
       case 'reset-password':
         return await (await import('./accounts')).resetPassword(rest);
       case 'mail':
