@@ -36,9 +36,16 @@ describe('map', () => {
     await expect.poll(() => map.locator('.leaflet-pane').count()).toBeGreaterThan(0);
     expect(await page.getByLabel('Latitudine', { exact: true }).inputValue()).toBe('');
 
+    // A stradario entry near the map's centre: picking there fills the address in.
+    const { importStreets } = await import('../src-main/stats/geo');
+    importStreets(w.core.services.db, 'via;civico;lat;lon\nVia Borgo Palazzo;12;45.6984;9.6774\n', false);
+
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => num(page, 'Latitudine')).not.toBe(0);
+    await expect
+      .poll(() => page.getByLabel('Indirizzo', { exact: true }).inputValue())
+      .toBe('Via Borgo Palazzo 12');
     const lat1 = await num(page, 'Latitudine');
     const lon1 = await num(page, 'Longitudine');
     // The centre of the configured view, to a few metres.

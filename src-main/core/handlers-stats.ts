@@ -14,6 +14,7 @@ import {
   importStreets,
   mapPoints,
   saveMapSettings,
+  reverseGeocode,
   searchStreets,
 } from '../stats/geo';
 import { getStats } from '../stats/stats-read';
@@ -76,6 +77,8 @@ export function statsHandlers(
         throw new DomainError('forbidden', 'Operazione riservata agli amministratori.');
       return importStreets(ctx.db, csv, replace);
     },
+    'geo.reverse': (ctx, { lat, lon }) =>
+      reverseGeocode(ctx.db, lat, lon, getMapSettings(ctx.db).geocoderUrl),
     'geo.search': async (ctx, { q, limit }) => {
       const local = searchStreets(ctx.db, q, limit);
       if (local.length >= limit) return local;

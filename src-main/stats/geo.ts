@@ -271,3 +271,70 @@ export async function geocode(
     return [];
   }
 }
+
+const METRES_PER_DEGREE = 111_320;
+
+/**
+ * The address at a point: the nearest entry of the stradario within `maxMetres`, else the
+ * configured geocoder's reverse lookup (off by default: coordinates of a citizen's report
+ * are personal data too), else null.
+ */
+export async function reverseGeocode(
+  db: Sqlite,
+  lat: number,
+  lon: number,
+  geocoderUrl: string,
+  maxMetres = 150,
+  fetchImpl: typeof fetch = fetch,
+): Promise<AddressHit | null> {
+  const dLat = maxMetres / METRES_PER_DEGREE;
+  const dLon = maxMetres / (METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180));
+  const near = db
+    .prepare('SELECT street, number, lat, lon FROM streets WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?')
+    .all(lat - dLat, lat + dLat, lon - dLon, lon + dLon) as {
+    street: string;
+    number: string;
+    lat: number;
+    lon: number;
+  }[];
+  let best: (typeof near)[number] | null = null;
+  let bestD = Infinity;
+  for (const r of near) {
+    const dy = (r.lat - lat) * METRES_PER_DEGREE;
+    const dx = (r.lon - lon) * METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
+    const d = Math.hypot(dx, dy);
+    if (d < bestD && d <= maxMetres) {
+      best = r;
+      bestD = d;
+    }
+  }
+  if (best) {
+    return {
+      label: `${best.street}${best.number ? ` ${best.number}` : ''}`,
+      lat: best.lat,
+      lon: best.lon,
+      source: 'stradario',
+    };
+  }
+  if (!geocoderUrl) return null;
+  try {
+    const u = new URL(geocoderUrl);
+    u.pathname = u.pathname.replace(/search\/?$/, 'reverse');
+    u.search = '';
+    u.searchParams.set('lat', String(lat));
+    u.searchParams.set('lon', String(lon));
+    u.searchParams.set('format', 'jsonv2');
+    const res = await fetchImpl(u, {
+      headers: { 'User-Agent': 'Sportello/0.1', 'Accept-Language': 'it' },
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!res.ok) return null;
+    const j = (await res.json()) as { display_name?: string; address?: Record<string, string> };
+    const a = j.address ?? {};
+    const road = a.road ?? a.pedestrian ?? a.square;
+    const label = road ? `${road}${a.house_number ? ` ${a.house_number}` : ''}` : j.display_name;
+    return label ? { label, lat, lon, source: 'geocoder' } : null;
+  } catch {
+    return null;
+  }
+}

@@ -143,4 +143,9 @@ export const statsCallsFor = <F extends z.ZodType, S extends readonly [string, .
     z.object({ q: z.string().trim().min(2).max(200), limit: z.number().int().min(1).max(20).default(8) }),
     z.array(zAddressHit),
   ),
+  /** The address at a point picked on the map (stradario first, geocoder if configured). */
+  'geo.reverse': call(
+    z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+    zAddressHit.nullable(),
+  ),
 });
