@@ -108,4 +108,35 @@ describe('map', () => {
     await expect.poll(() => page.getByTestId('stats-total').textContent()).toBe(n.toLocaleString('it-IT'));
     expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(3);
   });
+
+  it('an administrator sets the base map and imports the stradario from the settings', async () => {
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.goto(`${w.host.url.split('#')[0]}#/impostazioni/mappa`);
+    const url = page.getByLabel('Indirizzo delle tessere');
+    await expect.poll(() => url.inputValue()).toMatch(/\{z\}/);
+    await url.fill('https://tiles.comune.example.it/{z}/{x}/{y}.png');
+    await page.getByLabel('Attribuzione').fill('© Comune di Bergamo');
+    await page.getByRole('button', { name: 'Salva' }).click();
+    await page.getByText('Impostazioni della mappa salvate.').waitFor();
+    const { getMapSettings } = await import('../src-main/stats/geo');
+    expect(getMapSettings(w.core.services.db)).toMatchObject({
+      tileUrl: 'https://tiles.comune.example.it/{z}/{x}/{y}.png',
+      attribution: '© Comune di Bergamo',
+    });
+    await page.getByLabel('File dello stradario').setInputFiles({
+      name: 'stradario.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'via;civico;lat;lon\nVia Tasso;8;45,6955;9,6690\nVia Pignolo;12;45,6990;9,6720\nsenza;;;\n',
+      ),
+    });
+    await page.getByText('Indirizzi importati: 2; righe scartate: 1.').waitFor();
+    const hits = w.core.services.db
+      .prepare("SELECT count(*) AS n FROM streets WHERE street = 'Via Tasso'")
+      .get();
+    expect(hits).toEqual({ n: 1 });
+    // Put the defaults back for the other tests of this file.
+    saveMapSettings(w.core.services.db, DEFAULT_MAP_SETTINGS);
+  });
 });
