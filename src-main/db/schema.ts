@@ -144,7 +144,14 @@ export const logEntries = sqliteTable(
     text: text('text'),
     mentions: text('mentions'),
   },
-  (t) => [primaryKey({ columns: [t.reportSeq, t.id] })],
+  (t) => [
+    primaryKey({ columns: [t.reportSeq, t.id] }),
+    // Colleague notifications (derived from the log): assignments by assignee, mentions.
+    index('log_entries_assigned')
+      .on(sql`json_extract(${t.data}, '$.assigneeId')`, t.at)
+      .where(sql`${t.action} = 'assigned'`),
+    index('log_entries_mentions').on(t.at).where(sql`${t.mentions} IS NOT NULL`),
+  ],
 );
 
 export const categories = sqliteTable('categories', {
