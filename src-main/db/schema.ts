@@ -35,6 +35,8 @@ export const reports = sqliteTable(
     priority: text('priority').notNull().default('normale'),
     dueAt: integer('due_at'),
     mergedInto: text('merged_into'),
+    /** The status a merged ("aggregata") report had: un-merging restores it. */
+    mergedFromStatus: text('merged_from_status'),
     createdBy: text('created_by').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedBy: text('updated_by').notNull(),
@@ -57,6 +59,10 @@ export const reports = sqliteTable(
     index('reports_outcome_created')
       .on(t.outcomeId, t.createdAt)
       .where(sql`outcome_id IS NOT NULL`),
+    // The reports merged into a main one (its detail, its closure's recipients).
+    index('reports_merged_into')
+      .on(t.mergedInto)
+      .where(sql`merged_into IS NOT NULL`),
   ],
 );
 
@@ -150,7 +156,9 @@ export const logEntries = sqliteTable(
     index('log_entries_assigned')
       .on(sql`json_extract(${t.data}, '$.assigneeId')`, t.at)
       .where(sql`${t.action} = 'assigned'`),
-    index('log_entries_mentions').on(t.at).where(sql`${t.mentions} IS NOT NULL`),
+    index('log_entries_mentions')
+      .on(t.at)
+      .where(sql`${t.mentions} IS NOT NULL`),
   ],
 );
 
@@ -160,6 +168,10 @@ export const categories = sqliteTable('categories', {
   name: text('name').notNull(),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   daysToClose: integer('days_to_close'),
+  /** Likely duplicates within this many metres (null = 250, 0 = no suggestions). */
+  duplicateRadiusM: integer('duplicate_radius_m'),
+  /** … and this many days (null = 30). */
+  duplicateDays: integer('duplicate_days'),
   sortOrder: integer('sort_order').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
 });
