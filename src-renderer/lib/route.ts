@@ -11,7 +11,7 @@ export type Route =
   | { name: 'mailboxes' }
   | { name: 'notFound' };
 
-export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi', 'mappa'] as const;
+export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi', 'mappa', 'posta'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 export function parseRoute(hash: string): Route {
