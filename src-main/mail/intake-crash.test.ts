@@ -1,0 +1,326 @@
+/**
+ * Issue 4, point 9: a real process pulling 500 messages from a real Dovecot is killed
+ * with SIGKILL at random moments (seeded), many times over, and restarted until it
+ * finishes. Then the SQLite file must hold exactly one effect per message: one report
+ * per ordinary message, one log entry per follow-up and per bounce, nothing for
+ * auto-replies; and every message must have left the inbox.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createRng } from '../core/demo/prng';
+import { DB_FILE } from '../core/create-core';
+import { buildFixture } from '../testing/fixtures';
+import { createTestWorld, type TestWorld } from '../testing/test-core';
+import { attachmentIdOf, mailKeyOf, reportIdOf } from './identity';
+import type { ImapMailboxConfig } from './imap-source';
+import { threadingKey } from './secrets';
+import { startDovecot, type Dovecot } from './testing/dovecot';
+import { multipartMessage, plainMessage, textPart } from './testing/messages';
+import { mintMessageId } from './threading';
+
+const TOTAL = 500;
+const MAX_KILLS = 14;
+const CHILD = fileURLToPath(new URL('./testing/intake-child.ts', import.meta.url));
+
+type Kind = 'report' | 'follow-up' | 'auto-reply' | 'bounce';
+interface Planned {
+  kind: Kind;
+  raw: Buffer;
+  /** The key the intake derives (Message-ID, or the bytes when there is none). */
+  mailKey: string;
+  messageId: string | null;
+  /** follow-up and bounce: the report they concern. */
+  target: string | null;
+}
+
+let dovecot: Dovecot;
+let w: TestWorld;
+
+beforeAll(async () => {
+  dovecot = await startDovecot({ urp: 'password-urp' });
+  w = await createTestWorld();
+  const f = await buildFixture(w);
+  await w.ok('settings.categories.save', { parentId: null, name: 'Da classificare' }, f.admin);
+}, 60_000);
+afterAll(async () => {
+  w?.cleanup();
+  await dovecot?.stop();
+});
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** 500 messages: mostly new reports (some without Message-ID), replies, auto-replies, bounces. */
+function plan(key: Buffer): Planned[] {
+  const rng = createRng(4_0009);
+  const out: Planned[] = [];
+  const reportsWithId: string[] = [];
+  for (let i = 0; i < TOTAL; i++) {
+    const roll = rng.next();
+    const target = reportsWithId.length > 5 ? rng.pick(reportsWithId) : null;
+    const date = `Fri, 20 Nov 2026 ${String(8 + (i % 10)).padStart(2, '0')}:00:00 +0100`;
+    let kind: Kind = 'report';
+    let raw: Buffer;
+    let messageId: string | null = `<crash-${i}@cittadini.example.it>`;
+    if (target && roll < 0.1) {
+      kind = 'follow-up';
+      const ref = mintMessageId(
+        key,
+        target,
+        rng
+          .int(2 ** 31)
+          .toString(16)
+          .padStart(8, '0'),
+      );
+      raw = plainMessage({
+        messageId,
+        date,
+        subject: `Re: segnalazione ${i}`,
+        headers: { 'In-Reply-To': ref, References: ref },
+        text: `Risposta del cittadino numero ${i}.`,
+      });
+    } else if (roll < 0.16) {
+      kind = 'auto-reply';
+      raw = plainMessage({
+        messageId,
+        date,
+        subject: `Risposta automatica: fuori ufficio ${i}`,
+        headers: { 'Auto-Submitted': 'auto-replied' },
+        text: 'Sono fuori ufficio fino a lunedì.',
+      });
+    } else if (target && roll < 0.2) {
+      kind = 'bounce';
+      const ref = mintMessageId(
+        key,
+        target,
+        rng
+          .int(2 ** 31)
+          .toString(16)
+          .padStart(8, '0'),
+      );
+      raw = multipartMessage({
+        from: 'Mail Delivery System <MAILER-DAEMON@mx.example.it>',
+        subject: `Undelivered Mail Returned to Sender ${i}`,
+        messageId,
+        date,
+        contentType: 'multipart/report; report-type=delivery-status',
+        parts: [
+          textPart('Il messaggio non è stato consegnato.'),
+          `Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.it\r\n\r\nFinal-Recipient: rfc822; sparito${i}@example.it\r\nAction: failed\r\nStatus: 5.1.1\r\n`,
+          `Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: ${ref}\r\nSubject: La sua segnalazione\r\n`,
+        ],
+      });
+    } else {
+      if (rng.chance(0.05)) messageId = null;
+      raw = plainMessage({
+        messageId,
+        date,
+        subject: `Segnalazione numero ${i}`,
+        text: `Testo della segnalazione ${i}: ${'lampione spento '.repeat(1 + rng.int(30))}`,
+      });
+    }
+    const mailKey = mailKeyOf('urp', messageId, sha256(raw));
+    if (kind === 'report' && messageId) reportsWithId.push(reportIdOf(mailKey));
+    out.push({
+      kind,
+      raw,
+      mailKey,
+      messageId,
+      target: kind === 'follow-up' || kind === 'bounce' ? target : null,
+    });
+  }
+  return out;
+}
+
+const imapCfg = (): ImapMailboxConfig => ({
+  id: 'urp',
+  host: dovecot.host,
+  port: dovecot.port,
+  security: 'none',
+  username: 'urp',
+  password: 'password-urp',
+  folder: 'INBOX',
+  processedFolder: 'Acquisiti',
+  processedFlag: '$SportelloAcquisito',
+});
+
+async function withClient<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  const c = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: 'urp', pass: 'password-urp' },
+    logger: false,
+  });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.logout();
+  }
+}
+
+interface Round {
+  child: ChildProcess;
+  commits: number;
+  ready: boolean;
+  exit: Promise<number | null>;
+  stderr: string[];
+}
+
+function startChild(): Round {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    env: { ...process.env, SPORTELLO_CHILD: JSON.stringify({ dataDir: w.dir, mailbox: imapCfg() }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const round: Round = {
+    child,
+    commits: 0,
+    ready: false,
+    stderr: [],
+    exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const lines = buf.split('\n');
+    buf = lines.pop()!;
+    for (const l of lines) {
+      if (l === 'ready') round.ready = true;
+      else if (l.startsWith('commit ')) round.commits++;
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => round.stderr.push(d.toString()));
+  return round;
+}
+
+const count = (s: false | { messages?: number }) => (s ? s.messages : undefined);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('SIGKILLed at random moments during an intake of 500 messages: every message is exactly one effect', async () => {
+  // The core that built the fixture lets go of the file: from now on only children write it.
+  w.core.close();
+  const key = threadingKey(w.dir);
+  const messages = plan(key);
+  await withClient(async (c) => {
+    for (const m of messages) await c.append('INBOX', m.raw);
+  });
+
+  const t0 = Date.now();
+  const rng = createRng(9_000_4);
+  let kills = 0;
+  let killsMidIntake = 0;
+  let finished = false;
+  let rounds = 0;
+  while (!finished) {
+    rounds++;
+    expect(rounds, 'the intake never finished').toBeLessThan(MAX_KILLS + 6);
+    const r = startChild();
+    if (kills < MAX_KILLS) {
+      // Mostly while messages flow; now and then while the process is still starting.
+      const early = rng.chance(0.2);
+      const started = Date.now();
+      while (!early && !r.ready && r.child.exitCode === null && Date.now() - started < 20_000) await sleep(5);
+      await Promise.race([sleep(early ? rng.int(1500) : 20 + rng.int(700)), r.exit]);
+      if (r.child.exitCode === null) {
+        const before = r.commits;
+        r.child.kill('SIGKILL');
+        await r.exit;
+        kills++;
+        if (before > 0) killsMidIntake++;
+        continue;
+      }
+    }
+    const code = await r.exit;
+    expect(code, r.stderr.join('')).toBe(0);
+    finished = true;
+  }
+  console.info(
+    `[crash] ${kills} kills (${killsMidIntake} mid-intake), ${rounds} rounds, ${Date.now() - t0} ms`,
+  );
+  expect(kills).toBeGreaterThanOrEqual(8);
+  expect(killsMidIntake).toBeGreaterThanOrEqual(5);
+
+  const db = new Database(`${w.dir}/${DB_FILE}`, { readonly: true });
+  try {
+    const byKind = (k: Kind) => messages.filter((m) => m.kind === k);
+    for (const k of ['report', 'follow-up', 'auto-reply', 'bounce'] as const)
+      expect(byKind(k).length, k).toBeGreaterThan(k === 'report' ? 300 : 10);
+
+    // Every message recorded once, with the kind the intake gave it.
+    const handled = new Map(
+      (
+        db.prepare('SELECT mail_key, kind, report_id FROM mail_messages').all() as {
+          mail_key: string;
+          kind: string;
+          report_id: string | null;
+        }[]
+      ).map((r) => [r.mail_key, r]),
+    );
+    expect(handled.size).toBe(TOTAL);
+    for (const m of messages) expect(handled.get(m.mailKey)?.kind, m.mailKey).toBe(m.kind);
+
+    // One report per ordinary message, at its deterministic id, with its .eml; no other report.
+    const reportIds = (db.prepare('SELECT id FROM reports').all() as { id: string }[]).map((r) => r.id);
+    expect(new Set(reportIds).size).toBe(reportIds.length);
+    expect(reportIds.sort()).toEqual(
+      byKind('report')
+        .map((m) => reportIdOf(m.mailKey))
+        .sort(),
+    );
+    // Each message's original .eml once, at its deterministic id, on the right report.
+    const emls = new Map(
+      (
+        db
+          .prepare(
+            `SELECT a.id, a.sha256, r.id AS report_id FROM attachments a JOIN reports r ON r.seq = a.report_seq
+             WHERE a.file_name = 'messaggio-originale.eml'`,
+          )
+          .all() as { id: string; sha256: string; report_id: string }[]
+      ).map((a) => [a.id, a]),
+    );
+    const withEml = messages.filter((m) => m.kind !== 'auto-reply');
+    expect(emls.size).toBe(withEml.length);
+    for (const m of withEml) {
+      const a = emls.get(attachmentIdOf(m.mailKey, 0));
+      expect(a?.sha256).toBe(sha256(m.raw));
+      expect(a?.report_id).toBe(m.kind === 'report' ? reportIdOf(m.mailKey) : m.target);
+    }
+
+    // One log entry per follow-up and per bounce, on the report it concerns.
+    const entries = db
+      .prepare(
+        `SELECT r.id AS report_id, l.action, l.data FROM log_entries l JOIN reports r ON r.seq = l.report_seq
+         WHERE l.action IN ('mail_in', 'mail_bounce', 'mail_feedback')`,
+      )
+      .all() as { report_id: string; action: string; data: string }[];
+    const replies = entries.filter((e) => e.action === 'mail_in');
+    expect(replies.length).toBe(byKind('follow-up').length);
+    const replyByMid = new Map(
+      replies.map((e) => [(JSON.parse(e.data) as { messageId: string }).messageId, e]),
+    );
+    for (const m of byKind('follow-up')) expect(replyByMid.get(m.messageId!)?.report_id).toBe(m.target);
+    const bounces = entries.filter((e) => e.action !== 'mail_in');
+    expect(bounces.length).toBe(byKind('bounce').length);
+    const bounceBySubject = new Map(
+      bounces.map((e) => [(JSON.parse(e.data) as { subject: string }).subject, e]),
+    );
+    for (const m of byKind('bounce')) {
+      const i = /crash-(\d+)@/.exec(m.messageId!)![1];
+      expect(bounceBySubject.get(`Undelivered Mail Returned to Sender ${i}`)?.report_id).toBe(m.target);
+    }
+  } finally {
+    db.close();
+  }
+
+  // Processed mail left the inbox, every message exactly once in the processed folder.
+  const folders = await withClient(async (c) => ({
+    inbox: count(await c.status('INBOX', { messages: true })),
+    done: count(await c.status('Acquisiti', { messages: true })),
+  }));
+  expect(folders).toEqual({ inbox: 0, done: TOTAL });
+}, 240_000);
