@@ -1,6 +1,7 @@
 /** Domain rows ⇄ the generic versioned row store (sync_rows). */
 import type { Change, TableName } from '../src-shared/domain';
 import { rowKey, type SyncTable } from '../src-shared/sync/protocol';
+import type { VersionedRow } from './row-source';
 import type { Queryable } from './storage/storage';
 
 /** Tables whose rows belong to one report: they follow its visibility. */
@@ -11,6 +12,7 @@ export const REPORT_TABLES = [
   'attachments',
   'log_entries',
   'report_codes',
+  'report_activities',
 ] as const satisfies readonly SyncTable[];
 
 const REPORT_CHILDREN = new Set<string>(REPORT_TABLES.filter((t) => t !== 'reports'));
@@ -37,15 +39,19 @@ const RANK: Record<SyncTable, number> = {
   attachments: 10,
   log_entries: 11,
   automation_rules: 12,
+  report_activities: 13,
+  address_book: 13,
 };
 export const tableRank = (t: SyncTable) => RANK[t];
 
 /**
- * Writes a mutation's changes as rows with fresh versions after `lastVersion`, parents
- * first. Returns the new highest version. One statement for all the rows.
+ * A mutation's changes as rows with fresh versions after `lastVersion`, parents first
+ * (written later, all at once, by BatchRows.flush). Returns them and the new highest version.
  */
-export async function writeChanges(tx: Queryable, changes: Change[], lastVersion: number): Promise<number> {
-  if (changes.length === 0) return lastVersion;
+export function versionChanges(
+  changes: Change[],
+  lastVersion: number,
+): { rows: VersionedRow[]; last: number } {
   // The same row twice in one mutation: the last write wins (one version per row).
   const byKey = new Map<string, Change>();
   for (const c of changes) {
@@ -54,33 +60,19 @@ export async function writeChanges(tx: Queryable, changes: Change[], lastVersion
     byKey.set(id, c);
   }
   const ordered = [...byKey.values()].sort((a, b) => RANK[a.table] - RANK[b.table]);
-  const tbl: string[] = [];
-  const key: string[] = [];
-  const owner: (string | null)[] = [];
-  const data: string[] = [];
-  const version: number[] = [];
-  const deleted: boolean[] = [];
   let v = lastVersion;
-  for (const c of ordered) {
+  const rows = ordered.map((c): VersionedRow => {
     const row = c.row as unknown as Record<string, unknown>;
-    tbl.push(c.table);
-    key.push(rowKey(c.table, row));
-    owner.push(ownerOf(c.table, row));
-    data.push(JSON.stringify(row));
-    version.push(++v);
-    deleted.push(c.op === 'delete');
-  }
-  await tx.query(
-    `INSERT INTO sync_rows (tbl, key, owner, data, version, deleted)
-     SELECT t, k, o, d::jsonb, v, del
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[])
-         AS x(t, k, o, d, v, del)
-     ON CONFLICT (tbl, key) DO UPDATE
-       SET owner = excluded.owner, data = excluded.data,
-           version = excluded.version, deleted = excluded.deleted`,
-    [tbl, key, owner, data, version, deleted],
-  );
-  return v;
+    return {
+      tbl: c.table,
+      key: rowKey(c.table, row),
+      owner: ownerOf(c.table, row),
+      data: row,
+      version: ++v,
+      deleted: c.op === 'delete',
+    };
+  });
+  return { rows, last: v };
 }
 
 export async function maxVersion(q: Queryable): Promise<number> {

@@ -4,6 +4,8 @@
  * state on the server as on a PC.
  */
 import type { AutomationRule } from '../src-shared/domain/automations/rules';
+import type { Activity } from '../src-shared/domain/activities/activity';
+import type { AddressBookEntry } from '../src-shared/domain/address-book';
 import type {
   Actor,
   Assignment,
@@ -19,22 +21,20 @@ import type {
   User,
 } from '../src-shared/domain';
 import { emptySnapshot } from '../src-shared/domain';
+import type { RowSource } from './row-source';
 import type { Queryable } from './storage/storage';
-
-type DataRow = { tbl: string; key: string; owner: string | null; data: Record<string, unknown> };
 
 const uniq = (xs: readonly string[] | undefined) => [...new Set(xs ?? [])];
 
-async function byKeys(q: Queryable, pairs: [string, string][]): Promise<DataRow[]> {
-  if (pairs.length === 0) return [];
-  return q.query<DataRow>(
-    `SELECT tbl, key, owner, data FROM sync_rows
-      WHERE NOT deleted AND (tbl, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-  );
+async function byKeys(q: RowSource, pairs: [string, string][]) {
+  return pairs.length === 0 ? [] : q.byKeys(pairs);
 }
 
-export async function loadSnapshot(q: Queryable, reads: ReadSet): Promise<Snapshot> {
+/**
+ * Reads go through a RowSource (row-source.ts), never SQL of their own: a push batch
+ * answers them from its in-memory overlay, with what earlier mutations of the batch wrote.
+ */
+export async function loadSnapshot(q: RowSource, reads: ReadSet): Promise<Snapshot> {
   const s = emptySnapshot();
   const reportIds = uniq(reads.reports);
   const groupIds = uniq(reads.groups);
@@ -49,18 +49,13 @@ export async function loadSnapshot(q: Queryable, reads: ReadSet): Promise<Snapsh
   want('users', reads.users);
   want('groups', groupIds);
   want('attachments', reads.attachments);
+  want('address_book', reads.addressBook);
   const rows = await byKeys(q, pairs);
 
-  const children =
-    reportIds.length + groupIds.length === 0
-      ? []
-      : await q.query<DataRow>(
-          `SELECT tbl, key, owner, data FROM sync_rows
-            WHERE NOT deleted
-              AND ((tbl IN ('report_assignments', 'report_reporters') AND owner = ANY($1::text[]))
-                OR (tbl = 'group_members' AND owner = ANY($2::text[])))`,
-          [reportIds, groupIds],
-        );
+  const children = [
+    ...(reportIds.length === 0 ? [] : await q.owned(['report_assignments', 'report_reporters'], reportIds)),
+    ...(groupIds.length === 0 ? [] : await q.owned(['group_members'], groupIds)),
+  ];
   const assignments = new Map<string, Assignment[]>();
   const links = new Map<string, ReportReporter[]>();
   const members = new Map<string, string[]>();
@@ -102,6 +97,22 @@ export async function loadSnapshot(q: Queryable, reads: ReadSet): Promise<Snapsh
       case 'attachments':
         s.attachments.set(r.key, d as unknown as Attachment);
         break;
+      case 'address_book':
+        s.addressBook.set(r.key, d as unknown as AddressBookEntry);
+        break;
+    }
+  }
+
+  // Rules on a change read the reporters' email domains.
+  if (reads.automations) {
+    const linked = [...s.reports.values()]
+      .flatMap((r) => r.reporters.map((l) => l.reporterId))
+      .filter((id) => !s.reporters.has(id));
+    for (const r of await byKeys(
+      q,
+      uniq(linked).map((id) => ['reporters', id]),
+    )) {
+      s.reporters.set(r.key, r.data as unknown as Reporter);
     }
   }
 
@@ -128,11 +139,10 @@ export async function loadSnapshot(q: Queryable, reads: ReadSet): Promise<Snapsh
   }
 
   if (reads.automations) {
-    const rules = await q.query<{ data: AutomationRule }>(
-      `SELECT data FROM sync_rows WHERE tbl = 'automation_rules' AND NOT deleted AND (data->>'active')::boolean`,
-    );
+    const rules = await q.all('automation_rules');
     s.rules = rules
-      .map((r) => r.data)
+      .map((r) => r.data as unknown as AutomationRule)
+      .filter((r) => r.active)
       .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
     const named: [string, string][] = [];
     for (const r of s.rules) {
@@ -146,23 +156,24 @@ export async function loadSnapshot(q: Queryable, reads: ReadSet): Promise<Snapsh
     }
   }
 
+  const activityReports = uniq(reads.activities);
+  if (activityReports.length > 0) {
+    const found = await q.owned(['report_activities'], activityReports);
+    for (const { data } of found) s.activities.set(String(data.id), data as unknown as Activity);
+  }
+
   const usernames = uniq(reads.usernames);
   if (usernames.length > 0) {
-    const found = await q.query<{ data: User }>(
-      `SELECT data FROM sync_rows WHERE tbl = 'users' AND NOT deleted AND (data->>'username') = ANY($1::text[])`,
-      [usernames],
-    );
-    for (const { data } of found) s.usernames.set(data.username, data);
+    const found = await q.byField('users', 'username', usernames);
+    for (const { data } of found) s.usernames.set(String(data.username), data as unknown as User);
   }
 
   const emails = uniq(reads.reporterEmails?.map((e) => e.toLowerCase()));
   if (emails.length > 0) {
-    const found = await q.query<{ data: Reporter }>(
-      `SELECT data FROM sync_rows WHERE tbl = 'reporters' AND NOT deleted AND (data->>'email') = ANY($1::text[])
-        ORDER BY (data->>'updatedAt')::bigint DESC`,
-      [emails],
-    );
-    for (const { data } of found) {
+    const found = (await q.byField('reporters', 'email', emails))
+      .map((r) => r.data as unknown as Reporter)
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+    for (const data of found) {
       const e = data.email!.toLowerCase();
       if (!s.reportersByEmail.has(e)) s.reportersByEmail.set(e, data);
     }

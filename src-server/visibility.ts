@@ -5,7 +5,8 @@
  * `seesReporterData`. A fornitore sees the reports assigned to them or to one of their
  * groups, with those reports' children; reporters (if permitted) linked to a visible
  * report; categories, outcomes, its own groups and memberships; users reduced to
- * id, username, full name and role.
+ * id, username, full name and role. The address book (suppliers' contacts) and the
+ * automation rules stay with the staff.
  */
 import { redactLogData } from '../src-shared/domain/redact';
 import type { Actor } from '../src-shared/domain';

@@ -23,6 +23,8 @@ import { createStore } from './store';
 import { createSyncClient, type SyncClient } from '../sync/client';
 import { getSyncState } from '../sync/sync-repo';
 import { automationHandlers } from './handlers-automations';
+import { activityHandlers } from './handlers-activities';
+import { supplierHandlers } from './handlers-suppliers';
 import { syncedLogin, syncedUserSave, syncHandlers } from './handlers-sync';
 import { mailHandlers } from './handlers-mail';
 import { createMailService } from '../mail/service';
@@ -111,8 +113,10 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     ...settings,
     ...syncHandlers(sync, auth),
     ...automationHandlers,
+    ...activityHandlers,
     ...mailHandlers(mail),
     ...mailOutHandlers(mailOut),
+    ...supplierHandlers(mailOut),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),
     'settings.users.save': syncedUserSave(sync, settings['settings.users.save']),
     'app.info': (ctx) => ({

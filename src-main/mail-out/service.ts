@@ -7,6 +7,7 @@ import type { CoreServices } from '../core/context';
 import { createKeyFileCipher, threadingKey, type PasswordCipher } from '../mail/secrets';
 import { getSyncState } from '../sync/sync-repo';
 import { mailOutHook } from './compose';
+import { supplierMailHook } from './supplier-hooks';
 import { italianSmtpError } from './errors';
 import { createMailSender, messageOf, smtpTransport, type SmtpConfig } from './sender';
 import { getSmtp, type SmtpAccount } from './settings-repo';
@@ -55,6 +56,7 @@ export function createMailOutService(o: MailOutOptions) {
   });
 
   store.onApplied(mailOutHook({ db, newId, threadKey, ente: o.services.municipality }, isAuthority));
+  store.onApplied(supplierMailHook({ db, newId, threadKey, ente: o.services.municipality }, isAuthority));
   // Whatever a mutation queued goes out right after its transaction committed.
   store.onChange(() => void sender.poke());
 

@@ -20,7 +20,9 @@ import {
   zUsername,
 } from '../domain/schemas';
 import { call, idOut, ok } from './call';
+import { activityCalls } from './calls-activities';
 import { automationCalls } from './calls-automations';
+import { supplierCalls } from './calls-suppliers';
 import { statsCallsFor } from './calls-stats';
 import { syncCalls, type SyncStatusView } from './calls-sync';
 import {
@@ -52,7 +54,7 @@ export const SORT_FIELDS = [
 
 export const zReportFilters = z.object({
   q: z.string().max(500).default(''),
-  statuses: z.array(zStatus).max(3).default(['nuovo', 'in_gestione']),
+  statuses: z.array(zStatus).max(4).default(['nuovo', 'in_gestione']),
   categoryIds: z.array(zId).max(500).default([]),
   assigneeUserId: zId.nullable().default(null),
   assigneeGroupId: zId.nullable().default(null),
@@ -240,6 +242,8 @@ export const contract = {
   ...mailOutCalls,
   ...mailUiCalls,
   ...automationCalls,
+  ...activityCalls,
+  ...supplierCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -11,3 +11,4 @@ export * from './schemas';
 export * from './mutations';
 export * from './labels';
 export * from './redact';
+export * from './address-book';

@@ -3,3 +3,5 @@ export * from './templates';
 export * from './derive';
 export * from './render';
 export * from './subject';
+export * from './forward';
+export * from './colleague';

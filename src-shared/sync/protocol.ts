@@ -29,6 +29,8 @@ export const SYNC_TABLES = [
   'attachments',
   'log_entries',
   'automation_rules',
+  'report_activities',
+  'address_book',
 ] as const;
 export type SyncTable = (typeof SYNC_TABLES)[number];
 
@@ -132,6 +134,7 @@ export function rowKey(table: SyncTable, row: Record<string, unknown>): string {
       return `${String(row.reportId)}:${String(row.reporterId)}`;
     // A replica stores log entries under their report: the key says which.
     case 'log_entries':
+    case 'report_activities':
       return `${String(row.reportId)}:${String(row.id)}`;
     default:
       return String(row.id);

@@ -13,8 +13,10 @@ import {
   toReporter,
   toRule,
   toUser,
+  toAddressBookEntry,
 } from './rows';
 import { stmt } from './stmt';
+import { activitiesOfReport } from './activities-rows';
 
 type Row = Record<string, unknown>;
 
@@ -77,6 +79,8 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
     if (r) s.reports.set(id, { report: r.report, assignments: r.assignments, reporters: r.reporters });
     // A report's current category comes along: log entries name it, not just its id.
     if (r?.report.categoryId) (reads.categories ??= []).push(r.report.categoryId);
+    // Rules on a change read the reporters' email domains.
+    if (r && reads.automations) (reads.reporters ??= []).push(...r.reporters.map((l) => l.reporterId));
   }
   for (const id of reads.reporters ?? []) {
     const r = stmt(db, 'SELECT * FROM reporters WHERE id = ?').get(id) as Row | undefined;
@@ -115,6 +119,10 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
       if (p) s.categories.set(c.parentId, toCategory(p));
     }
   }
+  for (const id of reads.addressBook ?? []) {
+    const r = stmt(db, 'SELECT * FROM address_book WHERE id = ?').get(id) as Row | undefined;
+    if (r) s.addressBook.set(id, toAddressBookEntry(r));
+  }
   for (const id of reads.outcomes ?? []) {
     const r = stmt(db, 'SELECT * FROM outcomes WHERE id = ?').get(id) as Row | undefined;
     if (r) s.outcomes.set(id, toOutcome(r));
@@ -130,6 +138,10 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
   for (const id of reads.groups ?? []) {
     const g = getGroup(db, id);
     if (g) s.groups.set(id, g);
+  }
+  for (const id of reads.activities ?? []) {
+    const seq = reportSeq(db, id);
+    if (seq !== undefined) for (const a of activitiesOfReport(db, seq, id)) s.activities.set(a.id, a);
   }
   for (const id of reads.attachments ?? []) {
     const r = stmt(

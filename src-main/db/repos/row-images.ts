@@ -16,8 +16,10 @@ import {
   toReport,
   toReporter,
   toRule,
+  toAddressBookEntry,
 } from './rows';
 import { stmt } from './stmt';
+import { getActivity } from './activities-rows';
 
 type Row = Record<string, unknown>;
 
@@ -111,9 +113,19 @@ export function readRow<T extends TableName>(
       out = r ? { groupId: k.groupId, userId: k.userId } : null;
       break;
     }
+    case 'address_book': {
+      const r = stmt(db, 'SELECT * FROM address_book WHERE id = ?').get(k.id) as Row | undefined;
+      out = r ? toAddressBookEntry(r) : null;
+      break;
+    }
     case 'automation_rules': {
       const r = stmt(db, 'SELECT * FROM automation_rules WHERE id = ?').get(k.id) as Row | undefined;
       out = r ? toRule(r) : null;
+      break;
+    }
+    case 'report_activities': {
+      const seq = bySeq(k.reportId);
+      out = seq === undefined ? null : getActivity(db, seq, String(k.reportId), String(k.id));
       break;
     }
     case 'report_codes': {
@@ -139,6 +151,7 @@ export function keyFields(table: SyncTable, key: string): Record<string, string>
     case 'report_reporters':
       return { reportId: parts[0]!, reporterId: parts[1]! };
     case 'log_entries':
+    case 'report_activities':
       return { reportId: parts[0]!, id: parts[1]! };
     default:
       return { id: key };
@@ -167,13 +180,20 @@ export const REPORT_CHILDREN = new Set<TableName>([
   'attachments',
   'log_entries',
   'report_codes',
+  'report_activities',
 ]);
 
 /** Removes a report and everything hanging off it (it left this user's view). */
 export function purgeReport(db: Sqlite, reportId: string): void {
   const seq = reportSeq(db, reportId);
   if (seq === undefined) return;
-  for (const t of ['report_assignments', 'report_reporters', 'attachments', 'log_entries']) {
+  for (const t of [
+    'report_assignments',
+    'report_reporters',
+    'attachments',
+    'log_entries',
+    'report_activities',
+  ]) {
     stmt(db, `DELETE FROM ${t} WHERE report_seq = ?`).run(seq);
   }
   stmt(db, 'DELETE FROM report_codes WHERE report_id = ?').run(reportId);

@@ -11,12 +11,13 @@ import type {
   User,
 } from '../../../src-shared/domain';
 import type { AutomationRule } from '../../../src-shared/domain/automations/rules';
+import type { AddressBookEntry } from '../../../src-shared/domain/address-book';
 import { bool, jsonOrNull } from './stmt';
 
 type Row = Record<string, unknown>;
 
 export const REPORT_COLS = `seq, id, code, title, description, category_id, address, lat, lon, channel, status,
-  outcome_id, closing_note, priority, due_at, merged_into, created_by, created_at, updated_by, updated_at, closed_at`;
+  outcome_id, closing_note, priority, due_at, merged_into, merged_from_status, created_by, created_at, updated_by, updated_at, closed_at`;
 
 export function toReport(r: Row): Report {
   return {
@@ -35,6 +36,7 @@ export function toReport(r: Row): Report {
     priority: r.priority as Report['priority'],
     dueAt: (r.due_at as number | null) ?? null,
     mergedInto: (r.merged_into as string | null) ?? null,
+    mergedFromStatus: (r.merged_from_status as Report['status'] | null) ?? null,
     createdBy: r.created_by as string,
     createdAt: r.created_at as number,
     updatedBy: r.updated_by as string,
@@ -93,6 +95,8 @@ export const toCategory = (r: Row): Category => ({
   name: r.name as string,
   active: bool(r.active),
   daysToClose: (r.days_to_close as number | null) ?? null,
+  duplicateRadiusM: (r.duplicate_radius_m as number | null) ?? null,
+  duplicateDays: (r.duplicate_days as number | null) ?? null,
   sortOrder: r.sort_order as number,
   updatedAt: r.updated_at as number,
 });
@@ -143,5 +147,16 @@ export const toRule = (r: Row): AutomationRule => ({
   onUpdate: bool(r.on_update),
   conditions: JSON.parse(r.conditions as string) as AutomationRule['conditions'],
   actions: JSON.parse(r.actions as string) as AutomationRule['actions'],
+  updatedAt: r.updated_at as number,
+});
+
+export const toAddressBookEntry = (r: Row): AddressBookEntry => ({
+  id: r.id as string,
+  name: r.name as string,
+  organisation: r.organisation as string,
+  email: r.email as string,
+  categoryIds: JSON.parse(r.category_ids as string) as string[],
+  notes: r.notes as string,
+  active: bool(r.active),
   updatedAt: r.updated_at as number,
 });

@@ -7,6 +7,7 @@ import { DomainError } from '../../../src-shared/domain';
 import type { Sqlite } from '../migrate';
 import { reportSeq } from './entities';
 import { stmt } from './stmt';
+import { deleteActivity, putActivity } from './activities-rows';
 
 const b = (v: boolean) => (v ? 1 : 0);
 
@@ -27,16 +28,17 @@ export function applyChange(db: Sqlite, c: Change): void {
       stmt(
         db,
         `INSERT INTO reports (id, code, title, description, category_id, address, lat, lon, channel, status,
-           outcome_id, closing_note, priority, due_at, merged_into, created_by, created_at, updated_by, updated_at, closed_at)
+           outcome_id, closing_note, priority, due_at, merged_into, merged_from_status, created_by, created_at, updated_by, updated_at, closed_at)
          VALUES (@id, @code, @title, @description, @categoryId, @address, @lat, @lon, @channel, @status,
-           @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)
+           @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @mergedFromStatus, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)
          ON CONFLICT (id) DO UPDATE SET code = excluded.code, title = excluded.title, description = excluded.description,
            category_id = excluded.category_id, address = excluded.address, lat = excluded.lat, lon = excluded.lon,
            channel = excluded.channel, status = excluded.status, outcome_id = excluded.outcome_id,
            closing_note = excluded.closing_note, priority = excluded.priority, due_at = excluded.due_at,
-           merged_into = excluded.merged_into, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+           merged_into = excluded.merged_into, merged_from_status = excluded.merged_from_status, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
            closed_at = excluded.closed_at`,
-      ).run(r);
+        // Rows pulled from a server written before merges existed lack mergedFromStatus.
+      ).run({ ...r, mergedFromStatus: r.mergedFromStatus ?? null });
       return;
     }
     case 'report_assignments': {
@@ -138,9 +140,19 @@ export function applyChange(db: Sqlite, c: Change): void {
       if (c.op === 'delete') return void stmt(db, 'DELETE FROM categories WHERE id = ?').run(r.id);
       stmt(
         db,
-        `INSERT OR REPLACE INTO categories (id, parent_id, name, active, days_to_close, sort_order, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(r.id, r.parentId, r.name, b(r.active), r.daysToClose, r.sortOrder, r.updatedAt);
+        `INSERT OR REPLACE INTO categories (id, parent_id, name, active, days_to_close, duplicate_radius_m, duplicate_days, sort_order, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.parentId,
+        r.name,
+        b(r.active),
+        r.daysToClose,
+        r.duplicateRadiusM ?? null,
+        r.duplicateDays ?? null,
+        r.sortOrder,
+        r.updatedAt,
+      );
       return;
     }
     case 'outcomes': {
@@ -188,6 +200,25 @@ export function applyChange(db: Sqlite, c: Change): void {
       ).run(r.id, r.name, r.description, b(r.active), r.updatedAt);
       return;
     }
+    case 'address_book': {
+      const r = c.row;
+      if (c.op === 'delete') return void stmt(db, 'DELETE FROM address_book WHERE id = ?').run(r.id);
+      stmt(
+        db,
+        `INSERT OR REPLACE INTO address_book (id, name, organisation, email, category_ids, notes, active, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.name,
+        r.organisation,
+        r.email,
+        JSON.stringify(r.categoryIds),
+        r.notes,
+        b(r.active),
+        r.updatedAt,
+      );
+      return;
+    }
     case 'automation_rules': {
       const r = c.row;
       if (c.op === 'delete') return void stmt(db, 'DELETE FROM automation_rules WHERE id = ?').run(r.id);
@@ -206,6 +237,12 @@ export function applyChange(db: Sqlite, c: Change): void {
         JSON.stringify(r.actions),
         r.updatedAt,
       );
+      return;
+    }
+    case 'report_activities': {
+      const seq = seqOf(db, c.row.reportId);
+      if (c.op === 'delete') return deleteActivity(db, seq, c.row.id);
+      putActivity(db, seq, c.row);
       return;
     }
     case 'report_codes': {

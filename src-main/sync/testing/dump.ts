@@ -21,6 +21,11 @@ const QUERIES: Record<string, string> = {
   groups: 'SELECT * FROM groups ORDER BY id',
   group_members: 'SELECT * FROM group_members ORDER BY group_id, user_id',
   automation_rules: 'SELECT * FROM automation_rules ORDER BY id',
+  report_activities: `SELECT r.id AS report_id, a.id, a.series_id, a.occurrence_start, a.title, a.description,
+    a.assignee_kind, a.assignee_id, a.start_at, a.duration_min, a.status, a.completion_note, a.recurrence, a.ends_at,
+    a.created_by, a.created_at, a.updated_by, a.updated_at
+    FROM report_activities a JOIN reports r ON r.seq = a.report_seq ORDER BY a.id`,
+  address_book: 'SELECT * FROM address_book ORDER BY id',
 };
 
 export function dumpReplica(db: Sqlite): Record<string, unknown[]> {

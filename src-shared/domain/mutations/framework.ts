@@ -22,6 +22,8 @@ import type {
   User,
 } from '../types';
 import type { AutomationRule } from '../automations/rules';
+import type { Activity } from '../activities/activity';
+import type { AddressBookEntry } from '../address-book';
 
 /** Rows as the domain sees them, keyed by the table that stores them. */
 export interface TableRows {
@@ -39,6 +41,10 @@ export interface TableRows {
   /** Other codes a report answers to (provisional codes, merged reports). */
   report_codes: { code: string; reportId: string };
   automation_rules: AutomationRule;
+  /** Activities planned on a report (singles, series, occurrence overrides). */
+  report_activities: Activity;
+  /** Rubrica fornitori (recipients reports are forwarded to). */
+  address_book: AddressBookEntry;
 }
 export type TableName = keyof TableRows;
 
@@ -71,6 +77,10 @@ export interface ReadSet {
    * parent of every loaded category (a rule on a parent covers its subcategories).
    */
   automations?: boolean;
+  /** Report ids whose activities (all: series with their overrides) are loaded. */
+  activities?: string[];
+  /** Address-book entries by id. */
+  addressBook?: string[];
 }
 
 export interface ReportState {
@@ -94,6 +104,10 @@ export interface Snapshot {
   reportersByEmail: Map<string, Reporter>;
   /** Active automation rules (reads.automations). */
   rules: AutomationRule[];
+  /** Activities of reads.activities' reports, by activity id. */
+  activities: Map<string, Activity>;
+  /** Address-book entries (reads.addressBook). */
+  addressBook: Map<string, AddressBookEntry>;
 }
 
 export interface MutationEnv {
@@ -126,6 +140,8 @@ export function emptySnapshot(): Snapshot {
     attachments: new Map(),
     reportersByEmail: new Map(),
     rules: [],
+    activities: new Map(),
+    addressBook: new Map(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { activityCreate, activitySetStatus, activityUpdate } from './activities';
 import { automationSave } from './automations';
 import type { MutationDef } from './framework';
 import {
@@ -12,6 +13,8 @@ import {
 import { reportClose, reportCreate, reportReopen, reportSetStatus, reportUpdate } from './report-core';
 import { reportMailFollowUp, reportMailNotice, reportMarkReplySeen, reportReceiveMail } from './mail';
 import { reportLogReply } from './mailout';
+import { reportMerge, reportUnmerge } from './merge';
+import { addressBookSave, reportForward, userSetNotifications } from './suppliers';
 import { categorySave, groupSave, outcomeSave, reporterSave, userSave } from './settings';
 
 export * from './framework';
@@ -41,6 +44,14 @@ export const MUTATIONS = {
   'report.mailNotice': reportMailNotice,
   'report.markReplySeen': reportMarkReplySeen,
   'report.logReply': reportLogReply,
+  'report.merge': reportMerge,
+  'report.unmerge': reportUnmerge,
+  'addressBook.save': addressBookSave,
+  'report.forward': reportForward,
+  'user.setNotifications': userSetNotifications,
+  'activity.create': activityCreate,
+  'activity.update': activityUpdate,
+  'activity.setStatus': activitySetStatus,
 } as const satisfies Record<string, MutationDef>;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -1,0 +1,111 @@
+/**
+ * In-app colleague notifications, derived on each PC from the replicated log: the
+ * 'assigned' entries naming the user or one of their groups, and the notes that
+ * @mention them, written by someone else. Nothing new is replicated (a synced PC gets
+ * the same entries by pull); only the "read" marker is stored, locally, per user.
+ * Both reads use partial indexes of migration 0008 (log_entries_assigned, _mentions).
+ */
+import type { Actor } from '../../src-shared/domain';
+import { canSeeReport } from '../../src-shared/domain';
+import type { NotificationView } from '../../src-shared/api/calls-suppliers';
+import { noticesOfEntry } from '../../src-shared/mail-out/colleague';
+import type { Sqlite } from '../db/migrate';
+import { getReportState } from '../db/repos/entities';
+import { toLogEntry } from '../db/repos/rows';
+import { stmt } from '../db/repos/stmt';
+
+/** Older notifications are not shown: a new PC does not greet a user with years of them. */
+export const NOTIFICATION_WINDOW_MS = 30 * 86_400_000;
+/** Unread beyond this many are shown as "99+" anyway. */
+const SCAN_LIMIT = 200;
+
+type Row = Record<string, unknown>;
+
+function candidates(db: Sqlite, actor: Actor, since: number): Row[] {
+  const ids = [actor.id, ...actor.groupIds];
+  const marks = ids.map(() => '?').join(', ');
+  const assigned = db
+    .prepare(
+      `SELECT l.*, r.id AS report_id FROM log_entries l JOIN reports r ON r.seq = l.report_seq
+        WHERE l.action = 'assigned' AND json_extract(l.data, '$.assigneeId') IN (${marks})
+          AND l.at >= ? AND l.actor_id <> ?
+        ORDER BY l.at DESC LIMIT ?`,
+    )
+    .all(...ids, since, actor.id, SCAN_LIMIT) as Row[];
+  const mentioned = stmt(
+    db,
+    `SELECT l.*, r.id AS report_id FROM log_entries l JOIN reports r ON r.seq = l.report_seq
+      WHERE l.mentions IS NOT NULL AND l.at >= ? AND l.actor_id <> ?
+        AND EXISTS (SELECT 1 FROM json_each(l.mentions) WHERE value = ?)
+      ORDER BY l.at DESC LIMIT ?`,
+  ).all(since, actor.id, actor.id, SCAN_LIMIT) as Row[];
+  return [...assigned, ...mentioned];
+}
+
+export function listNotifications(
+  db: Sqlite,
+  actor: Actor,
+  now: number,
+  limit: number,
+): { unread: number; items: NotificationView[] } {
+  const since = now - NOTIFICATION_WINDOW_MS;
+  const myGroups = new Set(actor.groupIds);
+  const seen = new Set<string>();
+  const found: {
+    entry: ReturnType<typeof toLogEntry>;
+    kind: 'assigned' | 'mention';
+    groupId: string | null;
+  }[] = [];
+  for (const row of candidates(db, actor, since)) {
+    const entry = toLogEntry(row.report_id as string, row);
+    if (seen.has(entry.id)) continue;
+    // The same rule as the emails: the user directly, or as a member of the group.
+    const mine = noticesOfEntry(entry, (g) => (myGroups.has(g) ? [actor.id] : [])).find(
+      (n) => n.userId === actor.id,
+    );
+    if (!mine) continue;
+    seen.add(entry.id);
+    found.push({ entry, kind: mine.kind, groupId: mine.groupId });
+  }
+  found.sort((a, b) => b.entry.at - a.entry.at || (a.entry.id < b.entry.id ? 1 : -1));
+
+  const isRead = stmt(db, 'SELECT 1 FROM notification_reads WHERE user_id = ? AND entry_id = ?');
+  const userName = stmt(db, 'SELECT full_name FROM users WHERE id = ?');
+  const groupName = stmt(db, 'SELECT name FROM groups WHERE id = ?');
+  const items: NotificationView[] = [];
+  let unread = 0;
+  for (const f of found) {
+    const st = getReportState(db, f.entry.reportId);
+    // A fornitore hears only of reports it may open (a mention elsewhere stays invisible).
+    if (!st || !canSeeReport(actor, st.assignments)) continue;
+    const read = isRead.get(actor.id, f.entry.id) !== undefined;
+    if (!read) unread++;
+    if (items.length >= limit) continue;
+    items.push({
+      id: f.entry.id,
+      reportId: st.report.id,
+      code: st.report.code,
+      title: st.report.title,
+      kind: f.kind,
+      actorName:
+        (userName.get(f.entry.actorId) as { full_name: string } | undefined)?.full_name ?? 'Sportello',
+      groupName: f.groupId
+        ? ((groupName.get(f.groupId) as { name: string } | undefined)?.name ?? null)
+        : null,
+      text: f.kind === 'mention' ? f.entry.text : null,
+      at: f.entry.at,
+      read,
+    });
+  }
+  return { unread, items };
+}
+
+export function markNotificationsRead(db: Sqlite, userId: string, entryIds: readonly string[], now: number) {
+  const ins = stmt(
+    db,
+    'INSERT OR IGNORE INTO notification_reads (user_id, entry_id, read_at) VALUES (?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (const id of entryIds) ins.run(userId, id, now);
+  })();
+}
