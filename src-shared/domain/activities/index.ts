@@ -1,0 +1,4 @@
+export * from './activity';
+export * from './recurrence';
+export * from './occurrences';
+export * from './rome-time';

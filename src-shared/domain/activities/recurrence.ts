@@ -1,0 +1,116 @@
+/**
+ * RRULE expansion (RFC 5545) for recurring activities, in Europe/Rome.
+ *
+ * The series is handed to rrule-temporal as `DTSTART;TZID=Europe/Rome:<local time>`, so
+ * the rule runs on Rome wall-clock time: a weekly 09:00 stays 09:00 across the DST
+ * changes (08:00Z in winter, 07:00Z in summer). RFC semantics apply as they are: a
+ * monthly series on the 31st skips the months without a 31st, a local time that does not
+ * exist on a spring-forward day is skipped, COUNT counts only real occurrences.
+ *
+ * Why occurrences are expanded on read rather than stored: a series is one replicated
+ * row and an edited occurrence one more (an override), so a daily activity with no end
+ * costs nothing on every PC and in every pull; editing the series re-plans every future
+ * occurrence at once; no background job has to extend a horizon (on which PC? twice?).
+ * Reading pays the price instead: a window of days is expanded per series, which for
+ * the few hundred series a municipality plans is well under a millisecond each.
+ */
+import { RRuleTemporal } from 'rrule-temporal';
+import type { Recurrence, Weekday } from './activity';
+import { WEEKDAYS } from './activity';
+import { icalLocal, romeDayStart, romeParts, ROME } from './rome-time';
+
+const FREQ = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' } as const;
+
+/** The iCalendar text of a series: DTSTART in Rome and its RRULE. */
+export function rruleText(startAt: number, r: Recurrence): string {
+  const parts = [`FREQ=${FREQ[r.freq]}`, `INTERVAL=${r.interval}`];
+  if (r.freq === 'weekly') {
+    // Italian weeks start on Monday: "every 2 weeks on Mon and Sun" depends on it.
+    parts.push('WKST=MO');
+    const days = r.byWeekday.length > 0 ? sortDays(r.byWeekday) : [WEEKDAYS[romeParts(startAt).weekday - 1]!];
+    parts.push(`BYDAY=${days.join(',')}`);
+  }
+  if (r.count) parts.push(`COUNT=${r.count}`);
+  if (r.until) {
+    // Inclusive: every occurrence starting on that Rome day still counts.
+    const end = romeDayStart(r.until, 1) - 1000;
+    parts.push(
+      `UNTIL=${new Date(end)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')}`,
+    );
+  }
+  return `DTSTART;TZID=${ROME}:${icalLocal(startAt)}\nRRULE:${parts.join(';')}`;
+}
+
+const sortDays = (d: readonly Weekday[]) =>
+  [...new Set(d)].sort((a, b) => WEEKDAYS.indexOf(a) - WEEKDAYS.indexOf(b));
+
+const cache = new Map<string, RRuleTemporal>();
+
+function ruleFor(startAt: number, r: Recurrence): RRuleTemporal {
+  const text = rruleText(startAt, r);
+  let rule = cache.get(text);
+  if (!rule) {
+    rule = new RRuleTemporal({ rruleString: text });
+    if (cache.size > 500) cache.clear();
+    cache.set(text, rule);
+  }
+  return rule;
+}
+
+/** Starts (epoch ms) of the occurrences that begin in [from, to). */
+export function occurrenceStarts(startAt: number, r: Recurrence, from: number, to: number): number[] {
+  if (to <= from) return [];
+  return ruleFor(startAt, r)
+    .between(new Date(from), new Date(to - 1), true)
+    .map((z) => z.epochMilliseconds)
+    .filter((t) => t >= from && t < to);
+}
+
+/** Whether a series has an occurrence starting exactly at `t`. */
+export function isOccurrence(startAt: number, r: Recurrence, t: number): boolean {
+  return occurrenceStarts(startAt, r, t, t + 1).length === 1;
+}
+
+/** The first occurrence at or after the series' start, or null when the rule yields none. */
+export function firstOccurrence(startAt: number, r: Recurrence): number | null {
+  const z = ruleFor(startAt, r).next(new Date(startAt), true);
+  return z ? z.epochMilliseconds : null;
+}
+
+/** The last occurrence's start, or null when the series never ends. */
+export function lastOccurrence(startAt: number, r: Recurrence): number | null {
+  if (!r.count && !r.until) return null;
+  const all = ruleFor(startAt, r).all();
+  return all.length ? all[all.length - 1]!.epochMilliseconds : null;
+}
+
+/** Italian one-line description of a rule ("Ogni 2 settimane: lun, gio · fino al 30/06/2026"). */
+export function describeRecurrence(r: Recurrence): string {
+  const unit = {
+    daily: ['Ogni giorno', 'giorni'],
+    weekly: ['Ogni settimana', 'settimane'],
+    monthly: ['Ogni mese', 'mesi'],
+  }[r.freq];
+  let s = r.interval === 1 ? unit[0]! : `Ogni ${r.interval} ${unit[1]!}`;
+  if (r.freq === 'weekly' && r.byWeekday.length > 0) {
+    s += `: ${sortDays(r.byWeekday)
+      .map((d) => WEEKDAY_SHORT[d])
+      .join(', ')}`;
+  }
+  if (r.count) s += ` · ${r.count} volte`;
+  if (r.until) s += ` · fino al ${r.until.split('-').reverse().join('/')}`;
+  return s;
+}
+
+export const WEEKDAY_SHORT: Record<Weekday, string> = {
+  MO: 'lun',
+  TU: 'mar',
+  WE: 'mer',
+  TH: 'gio',
+  FR: 'ven',
+  SA: 'sab',
+  SU: 'dom',
+};
