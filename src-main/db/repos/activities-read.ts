@@ -97,7 +97,7 @@ export function listOccurrences(
   const singles = (
     db
       .prepare(
-        `SELECT ${cols} FROM report_activities a INDEXED BY report_activities_start
+        `SELECT ${cols} FROM report_activities a INDEXED BY ${args.overdueOnly ? 'report_activities_open' : 'report_activities_start'}
            JOIN reports r ON r.seq = a.report_seq WHERE ${w1.join(' AND ')}
           ORDER BY a.start_at LIMIT ${MAX_OCCURRENCES + 1}`,
       )
