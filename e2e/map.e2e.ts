@@ -77,6 +77,54 @@ describe('map', () => {
     expect(row.lon).toBeCloseTo(lon2, 6);
   });
 
+  it("moving the point in the detail's edit panel updates the stored coordinates", async () => {
+    const db = w.core.services.db;
+    const r = db
+      .prepare(
+        "SELECT id, lat, lon, address FROM reports WHERE lat IS NOT NULL AND status <> 'chiuso' AND merged_into IS NULL ORDER BY created_at DESC LIMIT 1",
+      )
+      .get() as { id: string; lat: number; lon: number; address: string };
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.goto(`${w.host.url.split('#')[0]}#/segnalazioni/${r.id}`);
+    await page.getByRole('button', { name: 'Modifica' }).click();
+    const map = page.getByRole('application', { name: /Mappa: fai clic/ });
+    await map.scrollIntoViewIfNeeded();
+    // The picker opens on the report's own point.
+    const marker = map.locator('.pick-marker');
+    await marker.waitFor();
+    expect(await num(page, 'Latitudine')).toBeCloseTo(r.lat, 6);
+
+    const m = (await marker.boundingBox())!;
+    await page.mouse.move(m.x + m.width / 2, m.y + m.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(m.x + m.width / 2 - 30, m.y + m.height / 2 - 20, { steps: 5 });
+    await page.mouse.move(m.x + m.width / 2 - 60, m.y + m.height / 2 - 40, { steps: 5 });
+    await page.mouse.up();
+    // West and north of where it was.
+    await expect.poll(() => num(page, 'Longitudine')).toBeLessThan(r.lon);
+    expect(await num(page, 'Latitudine')).toBeGreaterThan(r.lat);
+    const lat2 = await num(page, 'Latitudine');
+    const lon2 = await num(page, 'Longitudine');
+    await page.getByRole('button', { name: 'Salva modifiche' }).click();
+    await page.getByRole('button', { name: 'Modifica' }).waitFor();
+    const after = db.prepare('SELECT lat, lon, address FROM reports WHERE id = ?').get(r.id) as {
+      lat: number;
+      lon: number;
+      address: string;
+    };
+    expect(after.lat).toBeCloseTo(lat2, 6);
+    expect(after.lon).toBeCloseTo(lon2, 6);
+    // The address the report already had was typed by someone: the picker leaves it.
+    expect(after.address).toBe(r.address);
+    const log = db
+      .prepare(
+        "SELECT count(*) AS n FROM log_entries WHERE report_seq = (SELECT seq FROM reports WHERE id = ?) AND action = 'updated'",
+      )
+      .get(r.id) as { n: number };
+    expect(log.n).toBeGreaterThan(0);
+  });
+
   it('the list reports show on the map without tiles, with a notice', async () => {
     const page = await w.newPage();
     await login(page, 'admin', 'admin123');
