@@ -26,11 +26,21 @@ export interface CoreServices {
   fetchAttachment?: (w: { sha256: string; mime: string; reportId: string }) => boolean;
 }
 
+/**
+ * What a host (never the renderer) adds to one call: the Electron shell passes the file
+ * a person chose in the save dialog, so the core writes the export there.
+ */
+export interface HostCallOptions {
+  /** Absolute path chosen by the person for the file `exports.start` produces. */
+  saveTo?: string;
+}
+
 /** Per call: the services plus who is calling (null for public calls). */
 export interface CallContext extends CoreServices {
   user: User | null;
   actor: Actor | null;
   sessionToken: string | null;
+  host?: HostCallOptions;
 }
 
 export interface AuthedContext extends CallContext {

@@ -45,7 +45,9 @@ export function statsHandlers(
   // Closing the core cancels running exports (their partial files are removed).
   onClose?.(() => jobs.close());
   return {
-    'exports.start': (ctx, input) => ({ exportId: jobs.start(ctx.actor, input) }),
+    'exports.start': (ctx, input) => ({
+      exportId: jobs.start(ctx.actor, input, ctx.host?.saveTo),
+    }),
     'exports.status': (ctx, { exportId }) => jobs.status(ctx.actor, exportId),
     'exports.cancel': (ctx, { exportId }) => {
       jobs.cancel(ctx.actor, exportId);

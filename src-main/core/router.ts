@@ -7,7 +7,7 @@ import type { ApiResult, CallName } from '../../src-shared/api';
 import { contract } from '../../src-shared/api';
 import { DomainError } from '../../src-shared/domain';
 import { actorOf, type AuthService } from './auth-service';
-import type { CallContext, CoreServices } from './context';
+import type { CallContext, CoreServices, HostCallOptions } from './context';
 import type { Handlers } from './handler-types';
 import { zodFields, zodMessage } from './zod-errors';
 
@@ -26,6 +26,7 @@ export function createRouter(
     name: string,
     input: unknown,
     session: string | null,
+    host?: HostCallOptions,
   ): Promise<ApiResult<unknown>> {
     if (!Object.hasOwn(contract, name)) {
       return {
@@ -54,6 +55,7 @@ export function createRouter(
         user,
         actor: user ? actorOf(services.db, user) : null,
         sessionToken: session,
+        host,
       };
       const handler = handlers[name as CallName] as (c: CallContext, i: unknown) => unknown;
       const value = await handler(ctx, parsed.data);

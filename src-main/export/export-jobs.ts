@@ -3,11 +3,16 @@
  * snapshot that never blocks the core's writer nor its other reads), streams into
  * `<dataDir>/exports/`, reports progress through an event and can be cancelled.
  * A job belongs to the user who started it; nobody else can see, cancel or download it.
+ * A host may name the file instead (the desktop save dialog): the job then writes a
+ * `.part` beside it and renames it into place only when complete, so a cancelled or
+ * failed export never leaves half a file where the person asked for one.
  */
 import Database from 'better-sqlite3';
 import {
+  closeSync,
   createWriteStream,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -15,7 +20,7 @@ import {
   statSync,
 } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { ExportFormat, ExportStatus } from '../../src-shared/api/calls-stats';
 import type { Actor } from '../../src-shared/domain';
 import { DomainError, hasPermission, STATUS_LABELS } from '../../src-shared/domain';
@@ -219,7 +224,8 @@ export function createExportJobs(opts: ExportJobsOptions) {
   }
 
   return {
-    start(actor: Actor, input: ExportStartInput): string {
+    /** `saveTo`: an absolute path a host chose (save dialog); else `<dataDir>/exports/`. */
+    start(actor: Actor, input: ExportStartInput, saveTo?: string): string {
       requireExport(actor);
       const running = [...jobs.values()].filter(
         (j) => j.ownerId === actor.id && j.status.state === 'running',
@@ -237,8 +243,24 @@ export function createExportJobs(opts: ExportJobsOptions) {
         input.format === 'pdf' && input.reportId
           ? `segnalazione-${exportId.slice(-8)}`
           : `segnalazioni-${stamp(now)}-${exportId.slice(-6)}`;
-      const fileName = `${base}.${input.format}`;
-      const path = join(dir, fileName);
+      let fileName = `${base}.${input.format}`;
+      let path = join(dir, fileName);
+      let tmp = `${path}.part`;
+      if (saveTo !== undefined) {
+        if (!isAbsolute(saveTo)) throw new DomainError('validation', 'Percorso di salvataggio non valido.');
+        path = saveTo;
+        fileName = basename(saveTo);
+        tmp = `${saveTo}.${exportId.slice(-6)}.part`;
+        // An unwritable folder is refused now, with a message, not later inside the job.
+        try {
+          closeSync(openSync(tmp, 'w'));
+        } catch {
+          throw new DomainError(
+            'validation',
+            `Impossibile scrivere nella cartella ${dirname(saveTo)}: scegline un'altra.`,
+          );
+        }
+      }
       const status: ExportStatus = {
         exportId,
         format: input.format,
@@ -247,13 +269,13 @@ export function createExportJobs(opts: ExportJobsOptions) {
         total: null,
         fileName,
         path,
+        userChosePath: saveTo !== undefined,
         bytes: 0,
         error: null,
         startedAt: now,
         finishedAt: null,
       };
       const job: Job = { status, ownerId: actor.id, cancel: false, done: Promise.resolve() };
-      const tmp = `${path}.part`;
       job.done = (async () => {
         // Start on the next turn: the caller gets its exportId before any work.
         await new Promise((r) => setImmediate(r));

@@ -2,7 +2,8 @@
  * The browser host: serves the built renderer and the core's router on 127.0.0.1
  * only. Every API request must carry the per-launch secret (X-Sportello-Token), which
  * only the URL printed at launch contains; Host is checked against DNS rebinding.
- * The same `core.call` the Electron shell uses answers every request.
+ * The same `core.call` the Electron shell uses answers every request; finished exports
+ * are streamed by ./export-download (any size, to their owner only).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core-types';
+import { createExportDownloads, TICKET_PREFIX } from './export-download';
 
 export const MAX_BODY_BYTES = 48 * 1024 * 1024;
 
@@ -84,9 +86,14 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
     res.end(body);
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse) {
+  const hasSecret = (req: IncomingMessage) => {
     const given = req.headers['x-sportello-token'];
-    if (typeof given !== 'string' || !sameSecret(given, token)) {
+    return typeof given === 'string' && sameSecret(given, token);
+  };
+  const downloads = createExportDownloads(opts.core, send);
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse) {
+    if (!hasSecret(req)) {
       return send(
         res,
         403,
@@ -164,6 +171,24 @@ export async function startBrowserHost(opts: HostOptions): Promise<Host> {
             'application/json',
           );
       });
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/api/export-ticket') {
+      if (!hasSecret(req)) {
+        return send(
+          res,
+          403,
+          JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'Accesso non autorizzato.' } }),
+          'application/json',
+        );
+      }
+      downloads.mint(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, 'Errore interno.', 'text/plain; charset=utf-8');
+      });
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.url?.startsWith(TICKET_PREFIX)) {
+      downloads.serve(req, res).catch(() => res.destroy());
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res);

@@ -80,7 +80,16 @@ function makeElectron(options: { lock: boolean; appPath: string; appData: string
     app,
     BrowserWindow: FakeWindow,
     Menu: { buildFromTemplate: (template: unknown) => ({ template }), setApplicationMenu: vi.fn() },
-    dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    dialog: {
+      showErrorBox: vi.fn(),
+      showMessageBox: vi.fn(async () => ({ response: 0 })),
+      // What the person does in the save dialog; each test sets its answer.
+      showSaveDialog: vi.fn(
+        async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
+          canceled: true,
+        }),
+      ),
+    },
     ipcMain: { handle: (channel: string, handler: Handler) => ipcHandlers.set(channel, handler) },
     protocol: {
       registerSchemesAsPrivileged: vi.fn(),
@@ -289,6 +298,66 @@ describe('Electron shell', () => {
     const inside = fakeEvent('app://sportello/index.html#/segnalazioni');
     win.webContents.emit('will-navigate', inside);
     expect(inside.defaultPrevented).toBe(false);
+  });
+
+  it('asks where to save an export and has the core write exactly there', async () => {
+    const { fake, core, win } = await boot();
+    const invoke = fake.ipcHandlers.get('api:invoke');
+    if (!invoke || !win) throw new Error('not wired');
+    const fromApp = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const chosen = path.join(tmp, 'Documenti', 'segnalazioni aperte');
+    fake.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: chosen });
+    const input = { format: 'xlsx', filters: { statuses: ['nuovo'] } };
+
+    const res = await invoke(fromApp, 'exports.start', input, 'token-1');
+    expect(res).toEqual({ ok: true, value: { echoed: 'exports.start' } });
+    const [parent, options] = fake.module.dialog.showSaveDialog.mock.calls[0] as [
+      unknown,
+      { defaultPath: string; filters: { extensions: string[] }[]; properties: string[] },
+    ];
+    expect(parent).toBe(win);
+    expect(path.dirname(options.defaultPath)).toBe(path.join(tmp, 'appData', 'downloads'));
+    expect(path.basename(options.defaultPath)).toMatch(/^segnalazioni-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(options.filters).toEqual([{ name: expect.any(String), extensions: ['xlsx'] }]);
+    expect(options.properties).toContain('showOverwriteConfirmation');
+    // A name typed without its extension gets the format's own; the renderer's input is
+    // forwarded untouched, the path travels beside it where the renderer cannot reach.
+    expect(core.call).toHaveBeenCalledWith('exports.start', input, 'token-1', { saveTo: `${chosen}.xlsx` });
+
+    fake.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/tmp/scheda.pdf' });
+    await invoke(fromApp, 'exports.start', { format: 'pdf', reportId: 'r1' }, 'token-1');
+    const pdf = fake.module.dialog.showSaveDialog.mock.calls[1]?.[1] as {
+      defaultPath: string;
+      filters: { extensions: string[] }[];
+    };
+    expect(path.basename(pdf.defaultPath)).toMatch(/^scheda-segnalazione-.*\.pdf$/);
+    expect(pdf.filters[0]?.extensions).toEqual(['pdf']);
+    expect(core.call).toHaveBeenLastCalledWith(
+      'exports.start',
+      { format: 'pdf', reportId: 'r1' },
+      'token-1',
+      { saveTo: '/tmp/scheda.pdf' },
+    );
+  });
+
+  it('closing the save dialog starts no export and answers "cancelled"', async () => {
+    const { fake, core, win } = await boot();
+    const invoke = fake.ipcHandlers.get('api:invoke');
+    if (!invoke || !win) throw new Error('not wired');
+    const fromApp = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    fake.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    const res = (await invoke(fromApp, 'exports.start', { format: 'csv', filters: {} }, 'token-1')) as {
+      ok: boolean;
+      error: { code: string; message: string };
+    };
+    expect(res.ok).toBe(false);
+    expect(res.error.code).toBe('cancelled');
+    expect(res.error.message).toMatch(/annullata/);
+    expect(core.call).not.toHaveBeenCalled();
+    // Other calls, exports.status included, go straight to the core.
+    await invoke(fromApp, 'exports.status', { exportId: 'e1' }, 'token-1');
+    expect(core.call).toHaveBeenCalledWith('exports.status', { exportId: 'e1' }, 'token-1');
+    expect(fake.module.dialog.showSaveDialog).toHaveBeenCalledTimes(1);
   });
 
   it('closes the core when quitting', async () => {

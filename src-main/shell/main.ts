@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createCore } from '../core/create-core';
 import type { Core } from '../core/core-types';
+import { startExportWithDialog } from './export-dialog';
 import {
   APP_SCHEME,
   APP_START_URL,
@@ -100,6 +101,10 @@ function registerIpc(): void {
       return { ok: false, error: { code: 'bad_request', message: 'Nome della chiamata non valido.' } };
     }
     const token = typeof sessionToken === 'string' ? sessionToken : null;
+    if (name === 'exports.start') {
+      const folder = app.getPath('downloads');
+      return startExportWithDialog({ core, dialog, window: mainWindow, folder }, input, token);
+    }
     return core.call(name, input, token);
   });
 }

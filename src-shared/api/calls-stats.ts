@@ -17,8 +17,13 @@ export const zExportStatus = z.object({
   rows: z.number(),
   total: z.number().nullable(),
   fileName: z.string(),
-  /** Where the core wrote the file (the Electron shell offers to save it elsewhere). */
+  /** Where the core wrote the file. */
   path: z.string(),
+  /**
+   * True when the person chose `path` in the desktop save dialog: the file is already
+   * where they wanted it and there is nothing to download.
+   */
+  userChosePath: z.boolean(),
   bytes: z.number(),
   error: z.string().nullable(),
   startedAt: z.number(),

@@ -52,6 +52,11 @@ export class ApiClient {
     return res;
   }
 
+  /** See Transport.exportUrl; null when this host has no download route. */
+  async exportUrl(exportId: string): Promise<ApiResult<{ url: string }> | null> {
+    return this.transport.exportUrl ? this.transport.exportUrl(exportId, this.session) : null;
+  }
+
   on<E extends EventName>(event: E, cb: (payload: ApiEvents[E]) => void): () => void {
     return this.transport.on(event, (p) => cb(p as ApiEvents[E]));
   }

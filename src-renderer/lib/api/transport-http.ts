@@ -79,6 +79,24 @@ export function httpTransport(secret: string | null): Transport {
         );
       }
     },
+    async exportUrl(exportId, session) {
+      if (!secret)
+        return networkError("Manca il codice di accesso: apri Sportello dal link mostrato all'avvio.");
+      try {
+        const res = await fetch('api/export-ticket', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Sportello-Token': secret },
+          body: JSON.stringify({ exportId, session }),
+        });
+        const body = (await res.json().catch(() => null)) as ApiResult<{ url: string }> | null;
+        if (body && typeof body === 'object' && 'ok' in body) return body;
+        return networkError(`Risposta non valida dal servizio (HTTP ${res.status}).`);
+      } catch {
+        return networkError(
+          'Il servizio di Sportello non risponde. Controlla che sia in esecuzione e riprova.',
+        );
+      }
+    },
     on(event, cb) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -4,6 +4,11 @@ import type { ApiResult } from '../../../src-shared/api';
 export interface Transport {
   invoke(name: string, input: unknown, session: string | null): Promise<ApiResult<unknown>>;
   on(event: string, cb: (payload: unknown) => void): () => void;
+  /**
+   * A one-time URL the browser downloads a finished export from, streamed (browser host
+   * only; any size). Absent where the host saves exports itself (desktop).
+   */
+  exportUrl?(exportId: string, session: string | null): Promise<ApiResult<{ url: string }>>;
 }
 
 export const networkError = (message: string): ApiResult<never> => ({
