@@ -138,21 +138,39 @@ export function mailOutHandlers(m: MailOutService): PartialHandlers<MailOutCall>
       const st = getReportState(ctx.db, input.reportId);
       if (!st || !canSeeReport(ctx.actor, st.assignments))
         throw new DomainError('not_found', 'Segnalazione non trovata o non accessibile.');
-      const ids = reportRecipients(
+      const withEmail = reportRecipients(
         ctx.db,
         st.reporters.map((r) => r.reporterId),
       ).map((r) => r.reporterId);
-      if (ids.length === 0)
+      if (withEmail.length === 0)
         throw new DomainError(
           'validation',
           'Nessun segnalatore di questa segnalazione ha un indirizzo email.',
         );
+      let ids = withEmail;
+      if (input.reporterIds) {
+        const chosen = new Set(input.reporterIds);
+        const linked = new Set(st.reporters.map((r) => r.reporterId));
+        if ([...chosen].some((id) => !linked.has(id)))
+          throw new DomainError(
+            'validation',
+            'Un destinatario scelto non è un segnalatore di questa segnalazione.',
+          );
+        ids = withEmail.filter((id) => chosen.has(id));
+        if (ids.length === 0)
+          throw new DomainError('validation', 'Scegli almeno un destinatario con un indirizzo email.');
+      }
+      const template = input.templateId ? getTemplate(ctx.db, input.templateId) : null;
+      if (input.templateId && (!template || template.kind !== 'reply'))
+        throw new DomainError('validation', 'Modello di risposta non trovato.');
       const emailId = ctx.newId();
       ctx.store.mutate(
         'report.logReply',
         {
           reportId: input.reportId,
           emailId,
+          templateId: template?.id ?? null,
+          templateName: template?.name ?? null,
           reporterIds: ids,
           subject: input.subject,
           text: input.text,

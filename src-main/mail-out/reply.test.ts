@@ -155,7 +155,51 @@ describe('Rispondi', () => {
       to: ['n.gialli@example.it', 'i.blu@example.it'],
       subject: t.subject,
       emailId: sent.emailId,
+      templateId,
+      templateName: 'Sopralluogo programmato',
     });
+
+    // A second answer to one chosen citizen only, written from scratch: no template recorded.
+    const ilaria = (
+      await w.ok<{ reporters: { id: string; email: string | null }[] }>('reports.get', { id }, f.clerk)
+    ).reporters.find((r) => r.email === 'i.blu@example.it')!;
+    const one = await w.ok<{ recipients: number }>(
+      'mailout.reply',
+      { reportId: id, reporterIds: [ilaria.id], subject: 'Aggiornamento', text: 'Gentile {nome}, a presto.' },
+      f.clerk,
+    );
+    expect(one.recipients).toBe(1);
+    await until(
+      async () => smtp.received.length,
+      (n) => n === 3,
+    );
+    const last = smtp.received[2]!;
+    expect(last.text).toContain('Gentile Ilaria, a presto.');
+    expect((Array.isArray(last.to) ? last.to[0] : last.to)?.value.map((a) => a.address)).toEqual([
+      'i.blu@example.it',
+    ]);
+    const replies = (
+      await w.ok<{ log: { action: string; data: Record<string, unknown> | null }[] }>(
+        'reports.get',
+        { id },
+        f.clerk,
+      )
+    ).log.filter((l) => l.action === 'reply_sent');
+    expect(replies).toHaveLength(2);
+    expect(replies.find((l) => l.data?.subject === 'Aggiornamento')!.data).not.toHaveProperty('templateId');
+
+    const stranger = await w.core.call(
+      'mailout.reply',
+      { reportId: id, reporterIds: [crypto.randomUUID()], subject: 'x', text: 'y' },
+      f.clerk,
+    );
+    expect(stranger.ok ? null : stranger.error.message).toMatch(/non è un segnalatore/);
+    const badTemplate = await w.core.call(
+      'mailout.reply',
+      { reportId: id, templateId: crypto.randomUUID(), subject: 'x', text: 'y' },
+      f.clerk,
+    );
+    expect(badTemplate.ok ? null : badTemplate.error.message).toMatch(/Modello di risposta non trovato/);
   });
 
   it('refuses a reply when nobody has an email, or without «può rispondere», and writes nothing', async () => {

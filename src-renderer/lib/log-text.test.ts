@@ -119,4 +119,25 @@ describe('mail intake entries', () => {
       'Avviso del server di posta: «Avviso»',
     );
   });
+
+  it('a reply to citizens: subject, recipients (blank when redacted), template, attachments', () => {
+    expect(
+      describeLog({
+        action: 'reply_sent',
+        text: null,
+        data: {
+          subject: 'Sopralluogo',
+          to: ['a@x.it', 'b@x.it'],
+          templateName: 'Sopralluogo programmato',
+          attachmentIds: ['1'],
+        },
+      }),
+    ).toEqual({
+      summary: 'Risposta inviata al cittadino: «Sopralluogo»',
+      details: ['A: a@x.it, b@x.it', 'Modello: Sopralluogo programmato', 'Con un allegato'],
+    });
+    expect(
+      describeLog({ action: 'reply_sent', text: null, data: { subject: 'S', to: null } }).details,
+    ).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { LogView } from '../../src-shared/api';
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS } from './labels';
 import { formatDateTime } from './format';
+import { describeActivityLog } from './activity-log';
 
 export interface LogContext {
   categoryName?: (id: string) => string | null;
@@ -82,6 +83,29 @@ export function describeLog(entry: Pick<LogView, 'action' | 'data' | 'text'>, ct
       return { summary: 'Ha rimosso un segnalatore', details: str(d.name) ? [str(d.name)!] : [] };
     case 'note':
       return { summary: 'Nota interna', details: [] };
+    case 'reply_sent': {
+      const subject = str(d.subject)?.trim();
+      const to = strings(d.to);
+      const details = to.length ? [`A: ${to.join(', ')}`] : [];
+      if (str(d.templateName)) details.push(`Modello: ${str(d.templateName)}`);
+      const n = strings(d.attachmentIds).length;
+      if (n) details.push(n === 1 ? 'Con un allegato' : `Con ${n} allegati`);
+      return { summary: `Risposta inviata al cittadino${subject ? `: «${subject}»` : ''}`, details };
+    }
+    case 'forwarded': {
+      const who = [str(d.recipientName), str(d.organisation)].filter(Boolean).join(' – ');
+      const details = str(d.recipientEmail) ? [`A: ${str(d.recipientEmail)}`] : [];
+      if (str(d.message)) details.push(`Messaggio: ${str(d.message)}`);
+      const n = strings(d.attachmentIds).length;
+      if (n) details.push(n === 1 ? 'Con un allegato' : `Con ${n} allegati`);
+      if (typeof d.reportersIncluded === 'number' && d.reportersIncluded > 0)
+        details.push('Con i dati dei segnalatori');
+      return { summary: `Inoltrata al fornitore ${who || ''}`.trim(), details };
+    }
+    case 'activity_created':
+    case 'activity_updated':
+    case 'activity_status':
+      return describeActivityLog(entry.action, d);
     case 'mail_received':
     case 'mail_in':
     case 'mail_reply_seen':

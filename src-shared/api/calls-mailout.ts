@@ -101,7 +101,10 @@ export const mailOutCalls = {
   'mailout.reply': call(
     z.object({
       reportId: zId,
+      /** The reply template the text started from, recorded on the log entry. */
       templateId: zId.optional(),
+      /** Chosen recipients among the report's reporters with an email; missing: all of them. */
+      reporterIds: z.array(zId).max(50).optional(),
       subject: z.string().max(300),
       text: z.string().max(50_000),
       attachmentIds: z.array(zId).max(50).default([]),

@@ -17,6 +17,9 @@ export const reportLogReply = defineMutation({
     reportId: zId,
     /** Id of the outgoing email (the first recipient's), fixed by the caller. */
     emailId: zId,
+    /** The reply template used, and its name at the time (templates are local settings). */
+    templateId: zId.nullable().default(null),
+    templateName: z.string().max(100).nullable().default(null),
     reporterIds: z.array(zId).min(1).max(50),
     subject: z.string().trim().min(1, { message: 'Scrivi l’oggetto della risposta.' }).max(300),
     text: z.string().trim().min(1, { message: 'Scrivi il testo della risposta.' }).max(50_000),
@@ -52,6 +55,7 @@ export const reportLogReply = defineMutation({
           text: a.text,
           emailId: a.emailId,
           attachmentIds: a.attachmentIds,
+          ...(a.templateId ? { templateId: a.templateId, templateName: a.templateName } : {}),
         }),
       ],
       touchedReports: [a.reportId],
