@@ -1,0 +1,22 @@
+/** The Italian sentence of a colleague notification in the bell's list. */
+import type { NotificationView } from '../../src-shared/api/calls-suppliers';
+
+export function notificationText(
+  n: Pick<NotificationView, 'kind' | 'actorName' | 'groupName' | 'code'>,
+): string {
+  if (n.kind === 'mention') return `${n.actorName} ti ha menzionato nella segnalazione ${n.code}`;
+  if (n.groupName)
+    return `${n.actorName} ha assegnato la segnalazione ${n.code} al tuo gruppo «${n.groupName}»`;
+  return `${n.actorName} ti ha assegnato la segnalazione ${n.code}`;
+}
+
+/** The badge: the count, "99+" past 99, nothing at zero. */
+export const unreadBadge = (n: number) => (n <= 0 ? '' : n > 99 ? '99+' : String(n));
+
+/** The bell's accessible name, which says the count too. */
+export const bellLabel = (n: number) =>
+  n === 0
+    ? 'Notifiche: nessuna da leggere'
+    : n === 1
+      ? 'Notifiche: 1 da leggere'
+      : `Notifiche: ${n} da leggere`;
