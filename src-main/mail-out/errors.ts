@@ -39,6 +39,19 @@ export function italianSmtpError(err: unknown, host?: string, port?: number): st
     return `Il server SMTP ha rinviato il messaggio (errore temporaneo): ${detail}`;
   }
   if (['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'EHOSTUNREACH'].includes(e.code ?? ''))
-    return `Server SMTP${where} non raggiungibile: controlla l’indirizzo, la porta e la rete. (${detail})`;
+    return `Server SMTP${where} non raggiungibile: ${networkReason(`${e.code ?? ''} ${e.message ?? ''}`)}.`;
   return `Invio non riuscito: ${detail || 'errore sconosciuto'}`;
+}
+
+/** Node's socket error names, said in Italian (a clerk cannot do anything with "ECONNREFUSED"). */
+function networkReason(raw: string): string {
+  if (/ECONNREFUSED/.test(raw))
+    return 'il server rifiuta la connessione su questa porta (controlla la porta)';
+  if (/ENOTFOUND|EAI_AGAIN|EDNS/.test(raw)) return 'nome del server sconosciuto (controlla l’indirizzo)';
+  if (/ETIMEDOUT|timeout/i.test(raw))
+    return 'il server non risponde (controlla l’indirizzo, la porta e la rete)';
+  if (/EHOSTUNREACH|ENETUNREACH/.test(raw)) return 'rete non raggiungibile (controlla la connessione)';
+  if (/ECONNRESET|closed/i.test(raw))
+    return 'il server ha chiuso la connessione (controlla la porta e la sicurezza)';
+  return 'controlla l’indirizzo, la porta e la rete';
 }
