@@ -281,6 +281,27 @@ describe('Inoltra', () => {
     expect(d.log.filter((l) => l.action === 'forwarded')).toEqual([]);
   });
 
+  it('an automation rule «Inoltra via email a» forwards each new report of its category once', async () => {
+    await w.ok(
+      'automations.save',
+      {
+        name: 'Buche alla ditta',
+        conditions: { categoryIds: [f.bucaId] },
+        actions: { forwardToRecipientId: asfalti },
+      },
+      f.admin,
+    );
+    const { id, code } = await newReport();
+    const rows = await sentTo(id);
+    expect(rows).toHaveLength(1);
+    const m = smtp.received[0]!;
+    expect(m.subject).toBe(`[SEG-${code}] Segnalazione ${code}: Buca profonda in via Porta Dipinta`);
+    expect(m.text).toContain('Inoltro automatico (regola «Buche alla ditta»).');
+    expect(m.text).not.toContain('Niccolò');
+    const d = await w.ok<ReportDetail>('reports.get', { id }, f.clerk);
+    expect(d.log.filter((l) => l.action === 'rule_mail_requested')).toHaveLength(1);
+  });
+
   it('the supplier’s answer, through the real mail intake, lands on the report’s log', async () => {
     const { id, code } = await newReport();
     await w.ok(

@@ -104,12 +104,42 @@ export function queueColleagueEmails(d: ComposeDeps, e: Parameters<AppliedHook>[
   }
 }
 
+/**
+ * An automation rule's "Inoltra via email a": the rule logged 'rule_mail_requested' on
+ * the report (in the same mutation); the email goes to the address-book entry if it is
+ * still active. Reporters' data are never included by a rule.
+ */
+export function queueRuleForwards(d: ComposeDeps, e: Parameters<AppliedHook>[0]): void {
+  for (const c of e.changes) {
+    if (c.table !== 'log_entries' || c.op !== 'put' || c.row.action !== 'rule_mail_requested') continue;
+    const data = c.row.data ?? {};
+    const recipientId = typeof data.forwardToRecipientId === 'string' ? data.forwardToRecipientId : null;
+    if (!recipientId) continue;
+    const entry = loadSnapshot(d.db, { addressBook: [recipientId] }).addressBook.get(recipientId);
+    if (!entry?.active) continue;
+    const rule = typeof data.byRule === 'string' ? data.byRule : '';
+    queueForward(
+      d,
+      {
+        emailId: d.newId(),
+        reportId: c.row.reportId,
+        recipient: { id: entry.id, name: entry.name, organisation: entry.organisation, email: entry.email },
+        message: rule ? `Inoltro automatico (regola «${rule}»).` : 'Inoltro automatico.',
+        attachments: [],
+        reporters: [],
+      },
+      e.now,
+    );
+  }
+}
+
 export function supplierMailHook(d: ComposeDeps, isAuthority: () => boolean): AppliedHook {
   return (e) => {
     if (!isAuthority()) return;
     if (e.name === 'report.forward') queueForward(d, e.value as ForwardValue, e.now);
     // Like the citizens' notifications: nothing piles up while no SMTP account is set up.
     if (!getSmtp(d.db)?.enabled) return;
+    queueRuleForwards(d, e);
     queueColleagueEmails(d, e);
   };
 }
