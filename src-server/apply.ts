@@ -5,11 +5,12 @@
  * with a plain sequence a transaction holding version 7 could commit after one holding 8,
  * and a client that already pulled up to 8 would skip 7 for ever.
  */
-import type { Actor, Change, MutationEnv, MutationName } from '../src-shared/domain';
+import type { Actor, Change, MutationEnv, MutationName, ReadSet } from '../src-shared/domain';
 import { createUuidV7, DomainError, formatFinalCode, MUTATIONS } from '../src-shared/domain';
 import { zodMessage } from '../src-main/core/zod-errors';
+import { BatchRows } from './row-source';
 import { loadSnapshot } from './snapshot';
-import { maxVersion, writeChanges } from './rows';
+import { maxVersion, versionChanges } from './rows';
 import { POKE_CHANNEL, WRITE_LOCK, type Queryable, type Storage } from './storage/storage';
 
 export interface MutationRun {
@@ -29,6 +30,8 @@ export class Writer {
   private dirtyYears = new Set<number>();
   readonly startVersion: number;
   private readonly newId: () => string;
+  /** Rows read and written by this transaction; they reach the database at flush(). */
+  private readonly rows: BatchRows;
 
   private constructor(
     readonly tx: Queryable,
@@ -39,6 +42,7 @@ export class Writer {
     this.startVersion = version;
     this.codes = codes;
     this.newId = deps.newId ?? createUuidV7(deps.clock);
+    this.rows = new BatchRows(tx);
   }
 
   static async open(tx: Queryable, deps: WriterDeps): Promise<Writer> {
@@ -51,9 +55,28 @@ export class Writer {
   }
 
   /**
+   * Reads at once, in a few queries, what a batch of mutations declared it reads: each
+   * mutation then finds its snapshot in memory. Only an optimisation: whatever a mutation
+   * reads beyond it (rows an earlier one of the batch pointed to) is loaded on demand.
+   */
+  async prefetch(mutations: { name: string; args: unknown }[]): Promise<void> {
+    const union: Record<string, unknown> = {};
+    for (const m of mutations) {
+      const def = Object.hasOwn(MUTATIONS, m.name) ? MUTATIONS[m.name as MutationName] : undefined;
+      const parsed = def?.args.safeParse(m.args);
+      if (!def || !parsed?.success) continue;
+      for (const [k, v] of Object.entries(def.reads(parsed.data as never))) {
+        if (Array.isArray(v)) union[k] = [...((union[k] as unknown[] | undefined) ?? []), ...v];
+        else if (v) union[k] = v;
+      }
+    }
+    await loadSnapshot(this.rows, union as ReadSet);
+  }
+
+  /**
    * Runs one named mutation. A refusal (DomainError, invalid args, unknown name) writes
-   * nothing: `apply` is pure and the rows are written only after it returned, so no
-   * savepoint is needed to undo half a mutation.
+   * nothing: `apply` is pure and its rows join the overlay only after it returned, so no
+   * savepoint is needed to undo half a mutation, and the rest of the batch goes on.
    */
   async mutate(name: string, rawArgs: unknown, actor: Actor): Promise<MutationRun> {
     const def = Object.hasOwn(MUTATIONS, name) ? MUTATIONS[name as MutationName] : undefined;
@@ -61,7 +84,7 @@ export class Writer {
     const parsed = def.args.safeParse(rawArgs);
     if (!parsed.success) return rejected('validation', zodMessage(parsed.error));
     const args = parsed.data as never;
-    const snapshot = await loadSnapshot(this.tx, def.reads(args));
+    const snapshot = await loadSnapshot(this.rows, def.reads(args));
     const codes = new Map(this.codes);
     const used = new Set<number>();
     const env: MutationEnv = {
@@ -81,11 +104,21 @@ export class Writer {
       if (err instanceof DomainError) return rejected(err.code, err.message);
       throw err;
     }
-    this.version = await writeChanges(this.tx, result.changes, this.version);
+    const { rows, last } = versionChanges(result.changes, this.version);
+    this.rows.write(rows);
+    this.version = last;
     this.codes = codes;
     for (const y of used) this.dirtyYears.add(y);
-    await this.flushCodes();
     return { status: 'applied', error: null, value: result.value, changes: result.changes };
+  }
+
+  /**
+   * Writes the rows and code counters of the mutations run so far. withWriter does it
+   * before commit; call it before reading sync_rows through `tx` directly.
+   */
+  async flush(): Promise<void> {
+    await this.rows.flush();
+    await this.flushCodes();
   }
 
   private async flushCodes(): Promise<void> {
@@ -124,6 +157,7 @@ export async function withWriter<T>(
   return storage.transaction(async (tx) => {
     const w = await Writer.open(tx, deps);
     const value = await fn(w);
+    await w.flush();
     if (w.changed && storage.kind === 'postgres') {
       await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, String(w.version)]);
     }
