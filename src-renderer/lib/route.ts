@@ -9,9 +9,19 @@ export type Route =
   | { name: 'map' }
   | { name: 'stats' }
   | { name: 'mailboxes' }
+  | { name: 'activities'; view: 'elenco' | 'settimana' | 'mese' }
   | { name: 'notFound' };
 
-export const SETTINGS_TABS = ['categorie', 'esiti', 'utenti', 'gruppi', 'mappa', 'posta'] as const;
+export const SETTINGS_TABS = [
+  'categorie',
+  'esiti',
+  'utenti',
+  'gruppi',
+  'mappa',
+  'posta',
+  'automazioni',
+  'rubrica',
+] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 export function parseRoute(hash: string): Route {
@@ -27,6 +37,10 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'mappa') return { name: 'map' };
   if (parts[0] === 'statistiche') return { name: 'stats' };
   if (parts[0] === 'caselle-email') return { name: 'mailboxes' };
+  if (parts[0] === 'attivita') {
+    const view = parts[1] === 'settimana' || parts[1] === 'mese' ? parts[1] : 'elenco';
+    return { name: 'activities', view };
+  }
   if (parts[0] === 'impostazioni') {
     const tab = (SETTINGS_TABS as readonly string[]).includes(parts[1] ?? '')
       ? (parts[1] as SettingsTab)
@@ -56,6 +70,8 @@ export function routeHref(r: Route): string {
       return '#/sincronizzazione';
     case 'mailboxes':
       return '#/caselle-email';
+    case 'activities':
+      return r.view === 'elenco' ? '#/attivita' : `#/attivita/${r.view}`;
     default:
       return '#/cruscotto';
   }

@@ -26,6 +26,8 @@ describe('Rome wall-clock time', () => {
     expect(iso(romeToMs(2026, 10, 25, 2, 30))).toBe('2026-10-25T00:30:00.000Z');
     expect(romeParts(Date.UTC(2026, 2, 28, 23, 30)).weekday).toBe(7);
     expect(romeDateKey(Date.UTC(2026, 11, 31, 23, 30))).toBe('2027-01-01');
+    // Day 31 of June rolls over to 1 July, still in summer time.
+    expect(iso(romeToMs(2026, 6, 31, 9, 0))).toBe('2026-07-01T07:00:00.000Z');
   });
 });
 

@@ -48,10 +48,18 @@ export function romeParts(ms: number): RomeParts {
  */
 export function romeToMs(year: number, month: number, day: number, hour = 0, minute = 0): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
+  // Out-of-range fields (day 32, hour 24) roll over first, as Date.UTC does.
+  const n = new Date(wall);
   for (const offsetH of [2, 1]) {
     const c = wall - offsetH * 3_600_000;
     const p = romeParts(c);
-    if (p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute) {
+    if (
+      p.year === n.getUTCFullYear() &&
+      p.month === n.getUTCMonth() + 1 &&
+      p.day === n.getUTCDate() &&
+      p.hour === n.getUTCHours() &&
+      p.minute === n.getUTCMinutes()
+    ) {
       return c;
     }
   }
