@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULT_REPORTS, runLocal } from './local';
 import { log } from './stats';
 
-const SUITES = ['local', 'exports', 'sync'] as const;
+const SUITES = ['local', 'exports', 'sync', 'mail-in', 'notifications'] as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   let parsed;
@@ -15,11 +15,15 @@ export async function runBench(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { reports: { type: 'string' }, 'data-dir': { type: 'string' } },
+      options: {
+        reports: { type: 'string' },
+        messages: { type: 'string' },
+        'data-dir': { type: 'string' },
+      },
     });
   } catch (err) {
     log(
-      `${(err as Error).message}\nUso: sportello bench [local|exports|sync] [--reports N] [--data-dir CARTELLA]`,
+      `${(err as Error).message}\nUso: sportello bench [local|exports|sync|mail-in] [--reports N] [--messages N] [--data-dir CARTELLA]`,
     );
     return 2;
   }
@@ -28,6 +32,17 @@ export async function runBench(argv: string[]): Promise<number> {
     log(`bench: suite «${suite}» not implemented yet`);
     return 2;
   }
+  if (suite === 'mail-in') {
+    const { MAIL_IN_DEFAULT_MESSAGES, runMailInBench } = await import('./mail-in');
+    const messages =
+      parsed.values.messages === undefined ? MAIL_IN_DEFAULT_MESSAGES : Number(parsed.values.messages);
+    if (!Number.isInteger(messages) || messages < 10) {
+      log('bench: --messages vuole un numero intero (almeno 10).');
+      return 2;
+    }
+    await runMailInBench({ messages });
+    return 0;
+  }
   const reports = parsed.values.reports === undefined ? LOCAL_DEFAULT_REPORTS : Number(parsed.values.reports);
   if (!Number.isInteger(reports) || reports < 100) {
     log('bench: --reports vuole un numero intero (almeno 100).');
@@ -35,6 +50,12 @@ export async function runBench(argv: string[]): Promise<number> {
   }
   if (suite === 'sync') {
     await (await import('./sync')).runSyncBench({ reports, dataDir: parsed.values['data-dir'] });
+    return 0;
+  }
+  if (suite === 'notifications') {
+    await (
+      await import('./notifications')
+    ).runNotificationsBench({ reports, dataDir: parsed.values['data-dir'] });
     return 0;
   }
   if (suite === 'exports') {

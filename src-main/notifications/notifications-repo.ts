@@ -6,12 +6,11 @@
  * Both reads use partial indexes of migration 0008 (log_entries_assigned, _mentions).
  */
 import type { Actor } from '../../src-shared/domain';
-import { canSeeReport } from '../../src-shared/domain';
+import { canSeeReport, isSupplier } from '../../src-shared/domain';
 import type { NotificationView } from '../../src-shared/api/calls-suppliers';
 import { noticesOfEntry } from '../../src-shared/mail-out/colleague';
 import type { Sqlite } from '../db/migrate';
-import { getReportState } from '../db/repos/entities';
-import { toLogEntry } from '../db/repos/rows';
+import { toAssignment, toLogEntry } from '../db/repos/rows';
 import { stmt } from '../db/repos/stmt';
 
 /** Older notifications are not shown: a new PC does not greet a user with years of them. */
@@ -21,20 +20,21 @@ const SCAN_LIMIT = 200;
 
 type Row = Record<string, unknown>;
 
+const COLS = 'l.*, r.id AS report_id, r.code AS report_code, r.title AS report_title';
+
 function candidates(db: Sqlite, actor: Actor, since: number): Row[] {
   const ids = [actor.id, ...actor.groupIds];
   const marks = ids.map(() => '?').join(', ');
-  const assigned = db
-    .prepare(
-      `SELECT l.*, r.id AS report_id FROM log_entries l JOIN reports r ON r.seq = l.report_seq
-        WHERE l.action = 'assigned' AND json_extract(l.data, '$.assigneeId') IN (${marks})
-          AND l.at >= ? AND l.actor_id <> ?
-        ORDER BY l.at DESC LIMIT ?`,
-    )
-    .all(...ids, since, actor.id, SCAN_LIMIT) as Row[];
+  const assigned = stmt(
+    db,
+    `SELECT ${COLS} FROM log_entries l JOIN reports r ON r.seq = l.report_seq
+      WHERE l.action = 'assigned' AND json_extract(l.data, '$.assigneeId') IN (${marks})
+        AND l.at >= ? AND l.actor_id <> ?
+      ORDER BY l.at DESC LIMIT ?`,
+  ).all(...ids, since, actor.id, SCAN_LIMIT) as Row[];
   const mentioned = stmt(
     db,
-    `SELECT l.*, r.id AS report_id FROM log_entries l JOIN reports r ON r.seq = l.report_seq
+    `SELECT ${COLS} FROM log_entries l JOIN reports r ON r.seq = l.report_seq
       WHERE l.mentions IS NOT NULL AND l.at >= ? AND l.actor_id <> ?
         AND EXISTS (SELECT 1 FROM json_each(l.mentions) WHERE value = ?)
       ORDER BY l.at DESC LIMIT ?`,
@@ -53,6 +53,7 @@ export function listNotifications(
   const seen = new Set<string>();
   const found: {
     entry: ReturnType<typeof toLogEntry>;
+    row: Row;
     kind: 'assigned' | 'mention';
     groupId: string | null;
   }[] = [];
@@ -65,27 +66,36 @@ export function listNotifications(
     );
     if (!mine) continue;
     seen.add(entry.id);
-    found.push({ entry, kind: mine.kind, groupId: mine.groupId });
+    found.push({ entry, row, kind: mine.kind, groupId: mine.groupId });
   }
   found.sort((a, b) => b.entry.at - a.entry.at || (a.entry.id < b.entry.id ? 1 : -1));
 
   const isRead = stmt(db, 'SELECT 1 FROM notification_reads WHERE user_id = ? AND entry_id = ?');
   const userName = stmt(db, 'SELECT full_name FROM users WHERE id = ?');
   const groupName = stmt(db, 'SELECT name FROM groups WHERE id = ?');
+  const supplier = isSupplier(actor);
+  const assignmentsOf = stmt(
+    db,
+    'SELECT kind, assignee_id, assigned_at, assigned_by FROM report_assignments WHERE report_seq = ?',
+  );
   const items: NotificationView[] = [];
   let unread = 0;
   for (const f of found) {
-    const st = getReportState(db, f.entry.reportId);
     // A fornitore hears only of reports it may open (a mention elsewhere stays invisible).
-    if (!st || !canSeeReport(actor, st.assignments)) continue;
+    if (supplier) {
+      const assignments = (assignmentsOf.all(f.row.report_seq) as Row[]).map((a) =>
+        toAssignment(f.entry.reportId, a),
+      );
+      if (!canSeeReport(actor, assignments)) continue;
+    }
     const read = isRead.get(actor.id, f.entry.id) !== undefined;
     if (!read) unread++;
     if (items.length >= limit) continue;
     items.push({
       id: f.entry.id,
-      reportId: st.report.id,
-      code: st.report.code,
-      title: st.report.title,
+      reportId: f.entry.reportId,
+      code: f.row.report_code as string,
+      title: f.row.report_title as string,
       kind: f.kind,
       actorName:
         (userName.get(f.entry.actorId) as { full_name: string } | undefined)?.full_name ?? 'Sportello',
