@@ -10,27 +10,68 @@
 import { z } from 'zod';
 import { CHANNELS, PRIORITIES } from '../types';
 
-const zPoint = z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]);
+const zPoint = z.tuple([
+  z.number().min(-90, { message: 'Un punto dell’area ha una latitudine non valida.' }).max(90, {
+    message: 'Un punto dell’area ha una latitudine non valida.',
+  }),
+  z.number().min(-180, { message: 'Un punto dell’area ha una longitudine non valida.' }).max(180, {
+    message: 'Un punto dell’area ha una longitudine non valida.',
+  }),
+]);
+const zHour = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Indica le ore nel formato HH:MM.' });
 
 export const zRuleConditions = z.object({
   /** Category ids; a parent category covers its subcategories. Empty = any. */
-  categoryIds: z.array(z.string().uuid()).max(200).default([]),
+  categoryIds: z
+    .array(z.string().uuid({ message: 'Categoria non valida.' }))
+    .max(200, { message: 'Al massimo 200 categorie per regola.' })
+    .default([]),
   /** A polygon drawn on the map, [lat, lon] vertices. */
-  area: z.array(zPoint).min(3).max(500).nullable().default(null),
+  area: z
+    .array(zPoint)
+    .min(3, { message: 'L’area sulla mappa deve avere almeno 3 punti.' })
+    .max(500, { message: 'L’area sulla mappa può avere al massimo 500 punti.' })
+    .nullable()
+    .default(null),
   /** Days of the week (1 = Monday … 7 = Sunday) and hours "HH:MM"–"HH:MM" in Europe/Rome; may cross midnight. */
   timeWindow: z
     .object({
-      days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
-      from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-      to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+      days: z
+        .array(z.number().int().min(1).max(7))
+        .min(1, { message: 'Per la fascia oraria scegli almeno un giorno della settimana.' })
+        .max(7),
+      from: zHour,
+      to: zHour,
     })
+    .refine((w) => w.from !== w.to, { message: 'La fascia oraria deve avere un inizio diverso dalla fine.' })
     .nullable()
     .default(null),
   channels: z.array(z.enum(CHANNELS)).max(7).default([]),
   /** Any of these words in title or description (accents and case folded). */
-  words: z.array(z.string().trim().min(2).max(60)).max(50).default([]),
+  words: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(2, { message: 'Ogni parola da cercare deve avere almeno 2 caratteri.' })
+        .max(60, { message: 'Ogni parola da cercare può avere al massimo 60 caratteri.' }),
+    )
+    .max(50, { message: 'Al massimo 50 parole per regola.' })
+    .default([]),
   /** Reporter email domains, e.g. "comune.bergamo.it". */
-  emailDomains: z.array(z.string().trim().toLowerCase().min(3).max(253)).max(50).default([]),
+  emailDomains: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .transform((d) => d.replace(/^@/, ''))
+        .refine((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d) && d.length <= 253, {
+          message: 'Dominio email non valido (per esempio comune.bergamo.it).',
+        }),
+    )
+    .max(50, { message: 'Al massimo 50 domini per regola.' })
+    .default([]),
 });
 export type RuleConditions = z.output<typeof zRuleConditions>;
 
@@ -40,11 +81,40 @@ export const zRuleActions = z.object({
   /** "Metti subito in gestione". */
   takeInCharge: z.boolean().default(false),
   priority: z.enum(PRIORITIES).nullable().default(null),
-  daysToClose: z.number().int().min(1).max(3650).nullable().default(null),
-  note: z.string().trim().max(2000).nullable().default(null),
+  daysToClose: z
+    .number()
+    .int({ message: 'I giorni per chiudere devono essere un numero intero.' })
+    .min(1, { message: 'I giorni per chiudere devono essere almeno 1.' })
+    .max(3650, { message: 'I giorni per chiudere possono essere al massimo 3650.' })
+    .nullable()
+    .default(null),
+  note: z
+    .string()
+    .trim()
+    .max(2000, { message: 'La nota può avere al massimo 2000 caratteri.' })
+    .nullable()
+    .transform((v) => (v ? v : null))
+    .default(null),
   /** Address-book recipient to forward to, and reply template to send: carried out by mail-out. */
   forwardToRecipientId: z.string().uuid().nullable().default(null),
   replyTemplateId: z.string().uuid().nullable().default(null),
+  /**
+   * "Aggrega ai duplicati": a new report joins the best likely duplicate of the same
+   * category within radiusM and hours (with a reporter of the same email, if asked).
+   */
+  aggregate: z
+    .object({
+      radiusM: z.number().int().min(1).max(1000).default(50),
+      hours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(24),
+      sameReporterEmail: z.boolean().default(true),
+    })
+    .nullable()
+    .default(null),
 });
 export type RuleActions = z.output<typeof zRuleActions>;
 

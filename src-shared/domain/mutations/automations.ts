@@ -39,7 +39,8 @@ export const automationSave = defineMutation({
       (a0.daysToClose ? 1 : 0) +
       (a0.note ? 1 : 0) +
       (a0.forwardToRecipientId ? 1 : 0) +
-      (a0.replyTemplateId ? 1 : 0);
+      (a0.replyTemplateId ? 1 : 0) +
+      (a0.aggregate ? 1 : 0);
     if (acts === 0) fail('validation', 'La regola non fa nulla: scegli almeno un’azione.');
     return {
       changes: [{ op: 'put', table: 'automation_rules', row: { ...a, updatedAt: env.now } }],
