@@ -3,6 +3,7 @@
  * src-main/db/repos/entities.ts (the SQLite side), so a mutation sees the same shape of
  * state on the server as on a PC.
  */
+import { loadDuplicateCandidates } from './duplicate-candidates';
 import type { AutomationRule } from '../src-shared/domain/automations/rules';
 import type { Activity } from '../src-shared/domain/activities/activity';
 import type { AddressBookEntry } from '../src-shared/domain/address-book';
@@ -178,6 +179,7 @@ export async function loadSnapshot(q: RowSource, reads: ReadSet): Promise<Snapsh
       if (!s.reportersByEmail.has(e)) s.reportersByEmail.set(e, data);
     }
   }
+  if (reads.duplicatesOf) await loadDuplicateCandidates(q, s, reads.duplicatesOf);
   return s;
 }
 

@@ -23,6 +23,7 @@ import { createStore } from './store';
 import { createSyncClient, type SyncClient } from '../sync/client';
 import { getSyncState } from '../sync/sync-repo';
 import { automationHandlers } from './handlers-automations';
+import { duplicateHandlers } from './handlers-duplicates';
 import { activityHandlers } from './handlers-activities';
 import { supplierHandlers } from './handlers-suppliers';
 import { syncedLogin, syncedUserSave, syncHandlers } from './handlers-sync';
@@ -113,6 +114,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     ...settings,
     ...syncHandlers(sync, auth),
     ...automationHandlers,
+    ...duplicateHandlers,
     ...activityHandlers,
     ...mailHandlers(mail),
     ...mailOutHandlers(mailOut),

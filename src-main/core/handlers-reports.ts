@@ -1,3 +1,4 @@
+import { mainReportOf } from '../db/repos/merged-read';
 import type { CallName } from '../../src-shared/api';
 import { DomainError, normalizeCode, yearInRome } from '../../src-shared/domain';
 import { dashboard, findByCode, getReportDetail, reporterView } from '../db/repos/reports-read';
@@ -33,8 +34,11 @@ export const reportHandlers: PartialHandlers<ReportCalls> = {
         'validation',
         `«${code}» non è un codice di segnalazione valido (es. 2026-000123).`,
       );
-    const hit = findByCode(ctx.db, normalized);
-    const st = hit && getReportState(ctx.db, hit.id);
+    const found = findByCode(ctx.db, normalized);
+    // A merged report's code opens the report it is merged into.
+    const mainId = found && mainReportOf(ctx.db, found.id);
+    const st = mainId ? getReportState(ctx.db, mainId) : undefined;
+    const hit = st ? { id: st.report.id, code: st.report.code } : null;
     // A supplier asking for a code that is not theirs gets the same answer as for a missing one.
     if (!hit || !st || !canSeeReport(ctx.actor, st.assignments)) {
       throw new DomainError('not_found', `Nessuna segnalazione con codice ${normalized}.`);

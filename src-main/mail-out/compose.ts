@@ -16,6 +16,7 @@ import {
 import type { AppliedHook } from '../core/store';
 import type { Sqlite } from '../db/migrate';
 import { getReportState, loadSnapshot } from '../db/repos/entities';
+import { mergedReports } from '../db/repos/merged-read';
 import { mintMessageId } from '../mail/threading';
 import { queueEmail, type OutgoingAttachment } from './outbox-repo';
 import { getSmtp, listRules, notificationTemplate } from './settings-repo';
@@ -104,10 +105,15 @@ function queueNotification(d: ComposeDeps, kind: NotificationKind, reportId: str
   if (!notificationEnabled(listRules(d.db), kind, path)) return;
   const custom = notificationTemplate(d.db, kind);
   const template = custom ?? DEFAULT_NOTIFICATION_TEMPLATES[kind];
-  const recipients = reportRecipients(
-    d.db,
-    st.reporters.map((r) => r.reporterId),
-  );
+  const reporterIds = st.reporters.map((r) => r.reporterId);
+  // Closing a main report answers the citizens of every report merged into it too.
+  if (kind === 'closure') {
+    for (const m of mergedReports(d.db, reportId)) {
+      const links = getReportState(d.db, m.id)?.reporters ?? [];
+      reporterIds.push(...links.map((r) => r.reporterId));
+    }
+  }
+  const recipients = reportRecipients(d.db, reporterIds);
   for (const to of recipients) {
     const mail = renderEmail(template, facts, to);
     queueEmail(

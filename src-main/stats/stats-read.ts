@@ -175,13 +175,15 @@ function countAssignees(
 
 /** Counts by status, category, channel and assignee: the part `dashboard_1m_ms` measures. */
 export function statsCounts(db: Sqlite, actor: Actor, p: Period) {
-  const byStatus: Record<Status, number> = { nuovo: 0, in_gestione: 0, chiuso: 0 };
+  // Merged reports ('aggregata') are counted once, as their main report.
+  const byStatus: Record<Exclude<Status, 'aggregata'>, number> = { nuovo: 0, in_gestione: 0, chiuso: 0 };
   const byCategory = new Map<string, number>();
   const byChannel = new Map<string, number>();
   countDims(db, actor, p, {
     add(s, c, ch, n) {
       if (n === 0) return;
-      if (s in byStatus) byStatus[s as Status] += n;
+      if (!(s in byStatus)) return;
+      byStatus[s as keyof typeof byStatus] += n;
       byCategory.set(c, (byCategory.get(c) ?? 0) + n);
       byChannel.set(ch, (byChannel.get(ch) ?? 0) + n);
     },
@@ -340,7 +342,7 @@ export function getStats(db: Sqlite, actor: Actor, now: number, p: Period): Stat
   return {
     from: p.from,
     to: p.to,
-    total: REPORT_STATUSES.reduce((s, k) => s + counts.byStatus[k], 0),
+    total: counts.byStatus.nuovo + counts.byStatus.in_gestione + counts.byStatus.chiuso,
     byStatus: counts.byStatus,
     byCategory,
     byChannel: CHANNELS.map((c) => ({

@@ -22,6 +22,7 @@ import {
 import { call, idOut, ok } from './call';
 import { activityCalls } from './calls-activities';
 import { automationCalls } from './calls-automations';
+import { duplicateCalls } from './calls-duplicates';
 import { supplierCalls } from './calls-suppliers';
 import { statsCallsFor } from './calls-stats';
 import { syncCalls, type SyncStatusView } from './calls-sync';
@@ -195,6 +196,9 @@ export const contract = {
       name: z.string(),
       active: z.boolean().default(true),
       daysToClose: z.number().int().min(0).max(3650).nullable().default(null),
+      /** Likely duplicates within metres (null = 250, 0 = off) and days (null = 30). */
+      duplicateRadiusM: z.number().int().min(0).max(5000).nullable().default(null),
+      duplicateDays: z.number().int().min(1).max(3650).nullable().default(null),
       sortOrder: z.number().int().default(0),
     }),
     idOut,
@@ -242,6 +246,7 @@ export const contract = {
   ...mailOutCalls,
   ...mailUiCalls,
   ...automationCalls,
+  ...duplicateCalls,
   ...activityCalls,
   ...supplierCalls,
 } as const;

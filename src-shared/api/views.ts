@@ -31,6 +31,8 @@ export const zCategoryView = z.object({
   name: z.string(),
   active: z.boolean(),
   daysToClose: z.number().nullable(),
+  duplicateRadiusM: z.number().nullable().default(null),
+  duplicateDays: z.number().nullable().default(null),
   sortOrder: z.number(),
 });
 export type CategoryView = z.infer<typeof zCategoryView>;
@@ -118,6 +120,19 @@ export const zLogView = z.object({
 });
 export type LogView = z.infer<typeof zLogView>;
 
+export const zMergedView = z.object({
+  id: z.string(),
+  code: z.string(),
+  title: z.string(),
+  /** The status it had before it was merged. */
+  status: zStatus,
+  createdAt: z.number(),
+  reporterIds: z.array(z.string()),
+  attachmentIds: z.array(z.string()),
+  logIds: z.array(z.string()),
+});
+export type MergedView = z.infer<typeof zMergedView>;
+
 export const zReportDetail = z.object({
   id: z.string(),
   code: z.string(),
@@ -138,6 +153,10 @@ export const zReportDetail = z.object({
   dueAt: z.number().nullable(),
   overdue: z.boolean(),
   mergedInto: z.string().nullable(),
+  /** Code of the report this one is merged into. */
+  mainCode: z.string().nullable().default(null),
+  /** Reports merged into this one; their reporters, attachments and log are in the lists above. */
+  merged: z.array(zMergedView).default([]),
   createdBy: z.string(),
   createdByName: z.string(),
   createdAt: z.number(),

@@ -1,7 +1,8 @@
 // Domain vocabulary shared by the core, the sync server and the renderer.
 // Plain TypeScript: no Node, no DOM.
 
-export const REPORT_STATUSES = ['nuovo', 'in_gestione', 'chiuso'] as const;
+/** 'aggregata': merged into another report (mergedInto), read-only until un-merged. */
+export const REPORT_STATUSES = ['nuovo', 'in_gestione', 'chiuso', 'aggregata'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 export const CHANNELS = ['sportello', 'telefono', 'email', 'pec', 'web', 'app', 'interno'] as const;
@@ -55,6 +56,10 @@ export interface Category {
   active: boolean;
   /** Days the municipality allows itself to close a report of this category; null = no deadline. */
   daysToClose: number | null;
+  /** Likely duplicates within this many metres; null = the default (250 m), 0 = none. */
+  duplicateRadiusM: number | null;
+  /** … created within this many days; null = the default (30). */
+  duplicateDays: number | null;
   sortOrder: number;
   updatedAt: Millis;
 }
@@ -102,6 +107,8 @@ export interface Report {
   priority: Priority;
   dueAt: Millis | null;
   mergedInto: string | null;
+  /** While merged: the status it had, which un-merging restores. */
+  mergedFromStatus: ReportStatus | null;
   createdBy: string;
   createdAt: Millis;
   updatedBy: string;

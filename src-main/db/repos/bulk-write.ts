@@ -22,14 +22,14 @@ export function createBulkWriter(db: Sqlite) {
   const putReport = db
     .prepare(
       `INSERT INTO reports (id, code, title, description, category_id, address, lat, lon, channel, status,
-         outcome_id, closing_note, priority, due_at, merged_into, created_by, created_at, updated_by, updated_at, closed_at)
+         outcome_id, closing_note, priority, due_at, merged_into, merged_from_status, created_by, created_at, updated_by, updated_at, closed_at)
        VALUES (@id, @code, @title, @description, @categoryId, @address, @lat, @lon, @channel, @status,
-         @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)
+         @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @mergedFromStatus, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)
        ON CONFLICT (id) DO UPDATE SET code = excluded.code, title = excluded.title, description = excluded.description,
          category_id = excluded.category_id, address = excluded.address, lat = excluded.lat, lon = excluded.lon,
          channel = excluded.channel, status = excluded.status, outcome_id = excluded.outcome_id,
          closing_note = excluded.closing_note, priority = excluded.priority, due_at = excluded.due_at,
-         merged_into = excluded.merged_into, created_by = excluded.created_by, created_at = excluded.created_at,
+         merged_into = excluded.merged_into, merged_from_status = excluded.merged_from_status, created_by = excluded.created_by, created_at = excluded.created_at,
          updated_by = excluded.updated_by, updated_at = excluded.updated_at, closed_at = excluded.closed_at
        RETURNING seq`,
     )
@@ -75,7 +75,8 @@ export function createBulkWriter(db: Sqlite) {
     put(table: string, r: Row, now: number): void {
       switch (table) {
         case 'reports':
-          seqs.set(r.id as string, putReport.get(r) as number);
+          // Rows written before merges existed lack mergedFromStatus.
+          seqs.set(r.id as string, putReport.get({ mergedFromStatus: null, ...r }) as number);
           return;
         case 'reporters':
           putReporter.run(r);

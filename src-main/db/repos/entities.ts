@@ -1,4 +1,5 @@
 /** Point reads of entities, used to build mutation snapshots and API views. */
+import { loadDuplicateCandidates } from './duplicates';
 import type { Group, ReportState, Snapshot, ReadSet } from '../../../src-shared/domain';
 import { emptySnapshot } from '../../../src-shared/domain';
 import type { Sqlite } from '../migrate';
@@ -150,5 +151,6 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
     ).get(id) as Row | undefined;
     if (r) s.attachments.set(id, toAttachment(r.report_id as string, r));
   }
+  if (reads.duplicatesOf) loadDuplicateCandidates(db, s, reads.duplicatesOf);
   return s;
 }

@@ -4,6 +4,7 @@ import type { Actor, Reporter } from '../../../src-shared/domain';
 import { canSeeReport, hasPermission, isOverdue, redactLogData } from '../../../src-shared/domain';
 import type { Sqlite } from '../migrate';
 import { getReportState } from './entities';
+import { mergedReports } from './merged-read';
 import { listReports, toReportRow, visibility } from './reports-list';
 import { toAttachment, toLogEntry, toReporter } from './rows';
 import { stmt } from './stmt';
@@ -59,26 +60,57 @@ export function getReportDetail(db: Sqlite, id: string, actor: Actor, now: numbe
   const outcome = r.outcomeId
     ? (stmt(db, 'SELECT label FROM outcomes WHERE id = ?').get(r.outcomeId) as Row | undefined)
     : undefined;
-  const reporters = (
-    stmt(
-      db,
-      `SELECT p.* FROM report_reporters rr JOIN reporters p ON p.id = rr.reporter_id
-       WHERE rr.report_seq = ? ORDER BY rr.position`,
-    ).all(seq) as Row[]
-  ).map((p) => reporterView(toReporter(p), redact));
-  const attachments = (
-    stmt(db, 'SELECT * FROM attachments WHERE report_seq = ? ORDER BY created_at, id').all(seq) as Row[]
-  ).map((a) => {
+  // Reports merged into this one: their reporters, attachments and log read as its own.
+  const merged = mergedReports(db, id).map((m) => ({
+    ...m,
+    reporterIds: [] as string[],
+    attachmentIds: [] as string[],
+    logIds: [] as string[],
+  }));
+  const reporterRows = stmt(
+    db,
+    `SELECT p.* FROM report_reporters rr JOIN reporters p ON p.id = rr.reporter_id
+     WHERE rr.report_seq = ? ORDER BY rr.position`,
+  );
+  const reporters = (reporterRows.all(seq) as Row[]).map((p) => reporterView(toReporter(p), redact));
+  const attachmentRows = stmt(db, 'SELECT * FROM attachments WHERE report_seq = ? ORDER BY created_at, id');
+  const attachments = (attachmentRows.all(seq) as Row[]).map((a) => {
     const { reportId: _r, ...v } = toAttachment(id, a);
     return v;
   });
-  const log: LogView[] = (
-    stmt(db, 'SELECT * FROM log_entries WHERE report_seq = ? ORDER BY id').all(seq) as Row[]
-  ).map((e) => {
-    const { reportId: _r, ...v } = toLogEntry(id, e);
+  const logRows = stmt(db, 'SELECT * FROM log_entries WHERE report_seq = ? ORDER BY id');
+  const logView = (reportId: string, e: Row): LogView => {
+    const { reportId: _r, ...v } = toLogEntry(reportId, e);
     if (redact) v.data = redactLogData(v.data);
     return { ...v, actorName: n.user(v.actorId) };
-  });
+  };
+  const log: LogView[] = (logRows.all(seq) as Row[]).map((e) => logView(id, e));
+  const seenReporters = new Set(reporters.map((p) => p.id));
+  for (const m of merged) {
+    for (const p of reporterRows.all(m.seq) as Row[]) {
+      m.reporterIds.push(p.id as string);
+      if (seenReporters.has(p.id as string)) continue;
+      seenReporters.add(p.id as string);
+      reporters.push(reporterView(toReporter(p), redact));
+    }
+    for (const a of attachmentRows.all(m.seq) as Row[]) {
+      const { reportId: _r, ...v } = toAttachment(m.id, a);
+      m.attachmentIds.push(v.id);
+      attachments.push(v);
+    }
+    for (const e of logRows.all(m.seq) as Row[]) {
+      m.logIds.push(e.id as string);
+      log.push(logView(m.id, e));
+    }
+  }
+  if (merged.length) {
+    attachments.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    log.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  }
+  const mainCode = r.mergedInto
+    ? ((stmt(db, 'SELECT code FROM reports WHERE id = ?').pluck().get(r.mergedInto) as string | undefined) ??
+      null)
+    : null;
   const aliases = (stmt(db, 'SELECT code FROM report_codes WHERE report_id = ?').all(id) as Row[]).map(
     (x) => x.code as string,
   );
@@ -106,6 +138,8 @@ export function getReportDetail(db: Sqlite, id: string, actor: Actor, now: numbe
     dueAt: r.dueAt,
     overdue: isOverdue(r.dueAt, r.status, now),
     mergedInto: r.mergedInto,
+    mainCode,
+    merged: merged.map(({ seq: _s, ...m }) => m),
     createdBy: r.createdBy,
     createdByName: n.user(r.createdBy),
     createdAt: r.createdAt,

@@ -81,6 +81,11 @@ export interface ReadSet {
   activities?: string[];
   /** Address-book entries by id. */
   addressBook?: string[];
+  /**
+   * A new report's category and place: where a rule aggregates duplicates, the runtime
+   * loads the reports of that category around it (Snapshot.duplicateCandidates).
+   */
+  duplicatesOf?: { categoryId: string; lat: number; lon: number };
 }
 
 export interface ReportState {
@@ -104,6 +109,8 @@ export interface Snapshot {
   reportersByEmail: Map<string, Reporter>;
   /** Active automation rules (reads.automations). */
   rules: AutomationRule[];
+  /** reads.duplicatesOf: same-category reports near it, not merged, with reporters in `reporters`. */
+  duplicateCandidates: ReportState[];
   /** Activities of reads.activities' reports, by activity id. */
   activities: Map<string, Activity>;
   /** Address-book entries (reads.addressBook). */
@@ -140,6 +147,7 @@ export function emptySnapshot(): Snapshot {
     attachments: new Map(),
     reportersByEmail: new Map(),
     rules: [],
+    duplicateCandidates: [],
     activities: new Map(),
     addressBook: new Map(),
   };

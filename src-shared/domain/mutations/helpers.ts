@@ -1,7 +1,7 @@
 import { dueAtFor } from '../dates';
 import { fail } from '../errors';
 import { requireSeeReport } from '../permissions';
-import type { Actor, Report } from '../types';
+import type { Actor, Report, ReportReporter } from '../types';
 import type { Change, MutationEnv, ReportState, Snapshot } from './framework';
 
 export function loadReport(state: Snapshot, actor: Actor, id: string): ReportState {
@@ -52,10 +52,16 @@ export function newReportRow(
     closingNote: null,
     dueAt: dueAtFor(env.now, category?.daysToClose),
     mergedInto: null,
+    mergedFromStatus: null,
     createdBy: actor.id,
     createdAt: env.now,
     updatedBy: actor.id,
     updatedAt: env.now,
     closedAt: null,
   };
+}
+
+/** The email addresses of a report's reporters that the snapshot holds. */
+export function reporterEmails(state: Snapshot, links: readonly ReportReporter[]): string[] {
+  return links.map((l) => state.reporters.get(l.reporterId)?.email ?? null).filter((e): e is string => !!e);
 }

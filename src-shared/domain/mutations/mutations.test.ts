@@ -34,6 +34,8 @@ const buca: Category = {
   name: 'Buca',
   active: true,
   daysToClose: 10,
+  duplicateRadiusM: null,
+  duplicateDays: null,
   sortOrder: 0,
   updatedAt: 0,
 };
@@ -63,6 +65,7 @@ function report(over: Partial<Report> = {}): Report {
     priority: 'normale',
     dueAt: null,
     mergedInto: null,
+    mergedFromStatus: null,
     createdBy: clerk.id,
     createdAt: NOW - 1000,
     updatedBy: clerk.id,

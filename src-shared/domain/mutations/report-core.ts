@@ -3,12 +3,13 @@ import { dueAtFor, yearInRome } from '../dates';
 import { fail } from '../errors';
 import { hasPermission, requireMajorEdits, requireStaff } from '../permissions';
 import { zId, zReportFields, zReportPatch, zReporterRef } from '../schemas';
-import { runRules } from '../automations/apply';
+import { runRules, runUpdateRules } from '../automations/apply';
+import { autoAggregate } from '../duplicates/auto-aggregate';
 import { PROVISIONAL_CODE } from '../codes';
 import { canTransition, STATUS_LABELS, transitionError } from '../status';
 import type { Report } from '../types';
 import { defineMutation, logEntry, type Change } from './framework';
-import { loadReport, newReportRow, requireNotMerged, touch } from './helpers';
+import { loadReport, newReportRow, reporterEmails, requireNotMerged, touch } from './helpers';
 import { reporterRow } from './reporter-rows';
 
 export const reportCreate = defineMutation({
@@ -28,6 +29,9 @@ export const reportCreate = defineMutation({
     reporters: a.reporters.map((r) => r.reporterId),
     reports: [a.id],
     automations: true,
+    ...(a.fields.categoryId && a.fields.lat !== null && a.fields.lon !== null
+      ? { duplicatesOf: { categoryId: a.fields.categoryId, lat: a.fields.lat, lon: a.fields.lon } }
+      : {}),
   }),
   apply(state, a, actor, env) {
     requireStaff(actor, 'creare segnalazioni');
@@ -76,9 +80,12 @@ export const reportCreate = defineMutation({
       )
       .filter((e): e is string => !!e);
     const rules = runRules(state, report, [], emails, actor, env, 'create');
-    changes.unshift({ op: 'put', table: 'reports', row: rules.report });
-    changes.push(...rules.changes);
-    return { changes, touchedReports: [a.id], value: { id: a.id, code } };
+    // "Aggrega ai duplicati": after the other rules, so the merged report keeps what they did.
+    const merged = autoAggregate(state, rules.report, emails, actor, env);
+    changes.unshift({ op: 'put', table: 'reports', row: merged.report });
+    changes.push(...rules.changes, ...merged.changes);
+    const touched = merged.report.mergedInto ? [a.id, merged.report.mergedInto] : [a.id];
+    return { changes, touchedReports: touched, value: { id: a.id, code } };
   },
 });
 
@@ -100,9 +107,10 @@ export const reportUpdate = defineMutation({
   reads: (a) => ({
     reports: [a.reportId],
     categories: a.patch.categoryId ? [a.patch.categoryId] : [],
+    automations: true,
   }),
   apply(state, a, actor, env) {
-    const { report } = loadReport(state, actor, a.reportId);
+    const { report, assignments, reporters } = loadReport(state, actor, a.reportId);
     requireNotMerged(report);
     requireStaff(actor, 'modificare i dati di una segnalazione');
     const major = ['title', 'description', 'categoryId', 'address', 'lat', 'lon', 'channel'];
@@ -145,11 +153,20 @@ export const reportUpdate = defineMutation({
       // A new category brings its own deadline unless the patch sets one explicitly.
       if (!('dueAt' in a.patch)) patch.dueAt = dueAtFor(report.createdAt, cat!.daysToClose);
     }
+    // The clerk's change first, then what the rules "anche quando la segnalazione
+    // cambia" that it makes apply do (log entries are ordered by id within an instant).
+    const updated = logEntry(env, actor, report.id, 'updated', { changes: diffs });
+    const emails = reporterEmails(state, reporters);
+    const rules = runUpdateRules(
+      state,
+      { report, reporterEmails: emails },
+      { report: { ...report, ...patch }, reporterEmails: emails },
+      assignments,
+      actor,
+      env,
+    );
     return {
-      changes: [
-        touch(report, actor, env, patch),
-        logEntry(env, actor, report.id, 'updated', { changes: diffs }),
-      ],
+      changes: [touch(rules.report, actor, env, {}), updated, ...rules.changes],
       touchedReports: [report.id],
     };
   },

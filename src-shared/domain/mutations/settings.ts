@@ -21,6 +21,8 @@ export const categorySave = defineMutation({
     name: name('Categoria'),
     active: z.boolean().default(true),
     daysToClose: z.number().int().min(0).max(3650).nullable().default(null),
+    duplicateRadiusM: z.number().int().min(0).max(5000).nullable().default(null),
+    duplicateDays: z.number().int().min(1).max(3650).nullable().default(null),
     sortOrder: z.number().int().default(0),
   }),
   reads: (a) => ({ categories: a.parentId ? [a.id, a.parentId] : [a.id] }),
