@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULT_REPORTS, runLocal } from './local';
 import { log } from './stats';
 
-const SUITES = ['local', 'exports', 'sync', 'mail-in', 'notifications'] as const;
+const SUITES = ['local', 'exports', 'sync', 'mail-in', 'mail-out', 'notifications'] as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   let parsed;
@@ -23,7 +23,7 @@ export async function runBench(argv: string[]): Promise<number> {
     });
   } catch (err) {
     log(
-      `${(err as Error).message}\nUso: sportello bench [local|exports|sync|mail-in] [--reports N] [--messages N] [--data-dir CARTELLA]`,
+      `${(err as Error).message}\nUso: sportello bench [local|exports|sync|mail-in|mail-out|notifications] [--reports N] [--messages N] [--data-dir CARTELLA]`,
     );
     return 2;
   }
@@ -41,6 +41,17 @@ export async function runBench(argv: string[]): Promise<number> {
       return 2;
     }
     await runMailInBench({ messages });
+    return 0;
+  }
+  if (suite === 'mail-out') {
+    const { MAIL_OUT_DEFAULT_MESSAGES, runMailOutBench } = await import('./mail-out');
+    const messages =
+      parsed.values.messages === undefined ? MAIL_OUT_DEFAULT_MESSAGES : Number(parsed.values.messages);
+    if (!Number.isInteger(messages) || messages < 10) {
+      log('bench: --messages vuole un numero intero (almeno 10).');
+      return 2;
+    }
+    await runMailOutBench({ messages });
     return 0;
   }
   const reports = parsed.values.reports === undefined ? LOCAL_DEFAULT_REPORTS : Number(parsed.values.reports);
