@@ -8,6 +8,7 @@ import { createKeyFileCipher, threadingKey, type PasswordCipher } from '../mail/
 import { getSyncState } from '../sync/sync-repo';
 import { mailOutHook } from './compose';
 import { supplierMailHook } from './supplier-hooks';
+import { ruleReplyHook } from './rule-replies';
 import { italianSmtpError } from './errors';
 import { createMailSender, messageOf, smtpTransport, type SmtpConfig } from './sender';
 import { getSmtp, type SmtpAccount } from './settings-repo';
@@ -57,6 +58,7 @@ export function createMailOutService(o: MailOutOptions) {
 
   store.onApplied(mailOutHook({ db, newId, threadKey, ente: o.services.municipality }, isAuthority));
   store.onApplied(supplierMailHook({ db, newId, threadKey, ente: o.services.municipality }, isAuthority));
+  store.onApplied(ruleReplyHook({ db, newId, threadKey, ente: o.services.municipality }, isAuthority));
   // Whatever a mutation queued goes out right after its transaction committed.
   store.onChange(() => void sender.poke());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLog } from './log-text';
+import { describeLog, ruleOf } from './log-text';
 
 describe('describeLog', () => {
   it('renders field changes with readable values', () => {
@@ -139,5 +139,25 @@ describe('mail intake entries', () => {
     expect(
       describeLog({ action: 'reply_sent', text: null, data: { subject: 'S', to: null } }).details,
     ).toEqual([]);
+  });
+});
+
+describe('entries made by an automation rule', () => {
+  it('names the rule and says which emails it asked for', () => {
+    const assigned = {
+      action: 'assigned',
+      text: null,
+      data: { name: 'Lucia Verdi', byRule: 'Buche a Lucia' },
+    };
+    expect(ruleOf(assigned)).toBe('Buche a Lucia');
+    expect(describeLog(assigned).summary).toBe('Ha assegnato la segnalazione a Lucia Verdi');
+    expect(ruleOf({ data: { name: 'Lucia Verdi' } })).toBeNull();
+    expect(
+      describeLog({
+        action: 'rule_mail_requested',
+        text: null,
+        data: { forwardToRecipientId: 'r1', replyTemplateId: 't1', byRule: 'Buche' },
+      }).summary,
+    ).toBe('Ha chiesto l’inoltro al fornitore della rubrica e la risposta ai segnalatori con un modello');
   });
 });

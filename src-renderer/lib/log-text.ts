@@ -31,6 +31,11 @@ export interface LogLine {
   details: string[];
 }
 
+/** The automation rule that made the entry ("by name", as the log records it), if any. */
+export function ruleOf(entry: Pick<LogView, 'data'>): string | null {
+  return str(entry.data?.byRule);
+}
+
 /** Italian rendering of an automatic log entry from its `action` and `data`. */
 export function describeLog(entry: Pick<LogView, 'action' | 'data' | 'text'>, ctx: LogContext = {}): LogLine {
   const d = entry.data ?? {};
@@ -101,6 +106,12 @@ export function describeLog(entry: Pick<LogView, 'action' | 'data' | 'text'>, ct
       if (typeof d.reportersIncluded === 'number' && d.reportersIncluded > 0)
         details.push('Con i dati dei segnalatori');
       return { summary: `Inoltrata al fornitore ${who || ''}`.trim(), details };
+    }
+    case 'rule_mail_requested': {
+      const what: string[] = [];
+      if (str(d.forwardToRecipientId)) what.push('l’inoltro al fornitore della rubrica');
+      if (str(d.replyTemplateId)) what.push('la risposta ai segnalatori con un modello');
+      return { summary: `Ha chiesto ${what.join(' e ') || 'un’email'}`, details: [] };
     }
     case 'activity_created':
     case 'activity_updated':
