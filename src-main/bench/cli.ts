@@ -7,7 +7,17 @@ import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULT_REPORTS, runLocal } from './local';
 import { log } from './stats';
 
-const SUITES = ['local', 'exports', 'sync', 'mail-in', 'mail-out', 'notifications'] as const;
+const SUITES = [
+  'local',
+  'exports',
+  'sync',
+  'mail-in',
+  'mail-out',
+  'notifications',
+  'activities',
+  'map',
+  'automations',
+] as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   let parsed;
@@ -23,7 +33,7 @@ export async function runBench(argv: string[]): Promise<number> {
     });
   } catch (err) {
     log(
-      `${(err as Error).message}\nUso: sportello bench [local|exports|sync|mail-in|mail-out|notifications] [--reports N] [--messages N] [--data-dir CARTELLA]`,
+      `${(err as Error).message}\nUso: sportello bench [local|exports|sync|mail-in|mail-out|notifications|map] [--reports N] [--messages N] [--data-dir CARTELLA]`,
     );
     return 2;
   }
@@ -54,6 +64,16 @@ export async function runBench(argv: string[]): Promise<number> {
     await runMailOutBench({ messages });
     return 0;
   }
+  if (suite === 'map') {
+    // Without --reports: replicas of 12,000 and 60,000 reports (about 10,000 and 50,000 markers).
+    const n = parsed.values.reports === undefined ? undefined : Number(parsed.values.reports);
+    if (n !== undefined && (!Number.isInteger(n) || n < 100)) {
+      log('bench: --reports vuole un numero intero (almeno 100).');
+      return 2;
+    }
+    await (await import('./map')).runMapBench({ reports: n, dataDir: parsed.values['data-dir'] });
+    return 0;
+  }
   const reports = parsed.values.reports === undefined ? LOCAL_DEFAULT_REPORTS : Number(parsed.values.reports);
   if (!Number.isInteger(reports) || reports < 100) {
     log('bench: --reports vuole un numero intero (almeno 100).');
@@ -63,10 +83,20 @@ export async function runBench(argv: string[]): Promise<number> {
     await (await import('./sync')).runSyncBench({ reports, dataDir: parsed.values['data-dir'] });
     return 0;
   }
+  if (suite === 'activities') {
+    await (await import('./activities')).runActivitiesBench({ reports });
+    return 0;
+  }
   if (suite === 'notifications') {
     await (
       await import('./notifications')
     ).runNotificationsBench({ reports, dataDir: parsed.values['data-dir'] });
+    return 0;
+  }
+  if (suite === 'automations') {
+    await (
+      await import('./automations')
+    ).runAutomationsBench({ reports, dataDir: parsed.values['data-dir'] });
     return 0;
   }
   if (suite === 'exports') {

@@ -4,7 +4,7 @@ export interface Figure {
   suite: string;
   name: string;
   value: number;
-  unit: 'ms' | 'bytes' | 's' | 'reports/s' | 'mutations/s';
+  unit: 'ms' | 'bytes' | 's' | 'reports/s' | 'mutations/s' | 'msgs/s' | 'MB' | 'count';
 }
 
 /** Nearest-rank percentile of already collected samples. */
