@@ -81,7 +81,10 @@ export function queueColleagueEmails(d: ComposeDeps, e: Parameters<AppliedHook>[
       kind: n.kind,
       code: st.report.code,
       title: st.report.title,
-      actorName: actor?.fullName ?? 'Sportello',
+      actorName:
+        typeof n.entry.data?.byRule === 'string'
+          ? `La regola «${n.entry.data.byRule}»`
+          : (actor?.fullName ?? 'Sportello'),
       groupName: n.groupId ? (getGroup(d.db, n.groupId)?.name ?? null) : null,
       noteText: n.kind === 'mention' ? n.entry.text : null,
       userName: user.fullName,

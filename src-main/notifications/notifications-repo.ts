@@ -99,6 +99,7 @@ export function listNotifications(
       kind: f.kind,
       actorName:
         (userName.get(f.entry.actorId) as { full_name: string } | undefined)?.full_name ?? 'Sportello',
+      byRule: typeof f.entry.data?.byRule === 'string' ? f.entry.data.byRule : null,
       groupName: f.groupId
         ? ((groupName.get(f.groupId) as { name: string } | undefined)?.name ?? null)
         : null,

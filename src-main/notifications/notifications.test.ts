@@ -133,6 +133,23 @@ describe('colleague notifications', () => {
     expect((await list(mario)).items).toHaveLength(2);
   });
 
+  it('an assignment made by an automation rule names the rule', async () => {
+    await w.ok(
+      'automations.save',
+      {
+        name: 'Buche a Mario',
+        conditions: { categoryIds: [f.bucaId] },
+        actions: { assignUserIds: [f.colleagueId] },
+      },
+      f.admin,
+    );
+    const { code } = await newReport('Buca in via Moroni');
+    const m = await list(mario);
+    expect(m.items.map((n) => [n.code, n.kind, n.byRule, n.actorName])).toEqual([
+      [code, 'assigned', 'Buche a Mario', 'Lucia Verdi'],
+    ]);
+  });
+
   it('a supplier hears only of reports it may open', async () => {
     const a = await newReport('Segnalazione interna');
     await w.ok('reports.addNote', { id: a.id, text: 'Da girare a @ditta.asfalti più avanti' }, f.clerk);

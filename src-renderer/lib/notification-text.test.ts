@@ -10,6 +10,9 @@ describe('notification texts', () => {
     expect(notificationText({ ...base, kind: 'assigned', groupName: 'Manutenzione' })).toBe(
       'Lucia Verdi ha assegnato la segnalazione 2026-000012 al tuo gruppo «Manutenzione»',
     );
+    expect(notificationText({ ...base, kind: 'assigned', byRule: 'Buche a Lucia' })).toBe(
+      'La regola «Buche a Lucia» ti ha assegnato la segnalazione 2026-000012',
+    );
     expect(notificationText({ ...base, kind: 'mention' })).toBe(
       'Lucia Verdi ti ha menzionato nella segnalazione 2026-000012',
     );

@@ -2,12 +2,12 @@
 import type { NotificationView } from '../../src-shared/api/calls-suppliers';
 
 export function notificationText(
-  n: Pick<NotificationView, 'kind' | 'actorName' | 'groupName' | 'code'>,
+  n: Pick<NotificationView, 'kind' | 'actorName' | 'groupName' | 'code'> & { byRule?: string | null },
 ): string {
-  if (n.kind === 'mention') return `${n.actorName} ti ha menzionato nella segnalazione ${n.code}`;
-  if (n.groupName)
-    return `${n.actorName} ha assegnato la segnalazione ${n.code} al tuo gruppo «${n.groupName}»`;
-  return `${n.actorName} ti ha assegnato la segnalazione ${n.code}`;
+  const who = n.byRule ? `La regola «${n.byRule}»` : n.actorName;
+  if (n.kind === 'mention') return `${who} ti ha menzionato nella segnalazione ${n.code}`;
+  if (n.groupName) return `${who} ha assegnato la segnalazione ${n.code} al tuo gruppo «${n.groupName}»`;
+  return `${who} ti ha assegnato la segnalazione ${n.code}`;
 }
 
 /** The badge: the count, "99+" past 99, nothing at zero. */

@@ -26,6 +26,8 @@ export const zNotificationView = z.object({
   title: z.string(),
   kind: z.enum(['assigned', 'mention']),
   actorName: z.string(),
+  /** The automation rule that acted, when a rule did (the actor is then who triggered it). */
+  byRule: z.string().nullable().default(null),
   /** The group the report was given to, when the user is told as one of its members. */
   groupName: z.string().nullable(),
   /** The note's text, for a mention. */
