@@ -138,13 +138,48 @@ describe('map', () => {
       .poll(() => page.getByTestId('map-count').textContent())
       .toContain(`${expected.n.toLocaleString('it-IT')} segnalazioni sulla mappa`);
     await page.getByText('Mappa di sfondo non disponibile').waitFor();
-    // Clusters or single markers were drawn.
+    // Clusters or single markers were painted on the map's canvas.
     await expect
-      .poll(
-        async () =>
-          (await page.locator('.cluster').count()) + (await page.locator('path.leaflet-interactive').count()),
+      .poll(() =>
+        page.evaluate(() => {
+          const d = performance.getEntriesByName('map:draw').at(-1) as PerformanceMeasure | undefined;
+          return (d?.detail as { shown?: number } | undefined)?.shown ?? 0;
+        }),
       )
       .toBeGreaterThan(0);
+    expect(await page.locator('.map canvas').count()).toBeGreaterThan(0);
+  });
+
+  it('clicking a report on the map opens it', async () => {
+    const login1 = await w.core.call('auth.login', { username: 'admin', password: 'admin123' }, null);
+    if (!login1.ok) throw new Error(login1.error.message);
+    const session = (login1.value as { token: string }).token;
+    const created = await w.core.call(
+      'reports.create',
+      {
+        fields: {
+          title: 'Fontanella zampillante quisquilia',
+          channel: 'telefono',
+          categoryId: null,
+          lat: 45.7002,
+          lon: 9.6711,
+        },
+      },
+      session,
+    );
+    if (!created.ok) throw new Error(created.error.message);
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.getByRole('link', { name: 'Segnalazioni' }).first().click();
+    await page.getByLabel('Cerca segnalazioni').fill('quisquilia');
+    await page.getByLabel('Cerca segnalazioni').press('Enter');
+    await page.getByRole('link', { name: 'Mappa' }).click();
+    await expect.poll(() => page.getByTestId('map-count').textContent()).toMatch(/^\s*1 segnalazioni/);
+    // One report: the map centres on it, so it is painted in the middle.
+    const map = page.getByRole('region', { name: 'Mappa delle segnalazioni' });
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.getByRole('heading', { name: 'Fontanella zampillante quisquilia' }).waitFor();
   });
 
   it('the Statistiche screen shows the figures of the period', async () => {

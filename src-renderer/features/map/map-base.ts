@@ -67,9 +67,15 @@ export function createBaseMap(
   tiles.on('tilefailed', () => onTiles(false));
   tiles.on('tileload', () => onTiles(true));
   tiles.addTo(map);
+  // The container changes size after the map is built (a notice appears above it, the
+  // window is resized): without telling Leaflet, the view's centre and every hit test
+  // would be off by the difference.
+  const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+  resized.observe(el);
   return {
     map,
     destroy() {
+      resized.disconnect();
       map.remove();
     },
   };
