@@ -5,7 +5,7 @@
  * template with its preview; a clerk answers a citizen with that template from
  * «Rispondi». The SMTP server receives the Italian text with its accents, the
  * Registro shows the public reply apart from notes, and a refused send shows on the
- * report until «Riprova» delivers it.
+ * report and on its reporter until «Riprova» delivers it.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
@@ -248,9 +248,15 @@ describe('mail-out', () => {
     expect(await failed.textContent()).toContain('Un’email al cittadino non è stata inviata');
     const bad = page.locator('[data-testid="sent-email"][data-status="failed"]');
     expect(await bad.textContent()).toContain('Il server SMTP ha rifiutato il messaggio');
+    // The reporter shows the failing address too.
+    const reporterTrouble = page.getByTestId('delivery-trouble');
+    await expect
+      .poll(() => reporterTrouble.textContent(), { timeout: 20_000 })
+      .toContain('Il server SMTP ha rifiutato il messaggio');
     smtp.answer = 'accept';
     await bad.getByRole('button', { name: /Riprova/ }).click();
     await expect.poll(() => failed.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => reporterTrouble.count(), { timeout: 20_000 }).toBe(0);
     await expect
       .poll(() => smtp.received.filter((m) => toOf(m).includes('nicolo.carita@example.it')).length)
       .toBe(3);

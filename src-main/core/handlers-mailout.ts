@@ -4,10 +4,12 @@ import {
   canSeeReport,
   hasPermission,
   requireAdmin,
+  requireReporterData,
   requireStaff,
 } from '../../src-shared/domain';
 import { getReportState } from '../db/repos/entities';
 import { reportRecipients } from '../mail-out/compose';
+import { reporterDeliveryTrouble } from '../mail-out/delivery-repo';
 import { emailsOfReport, getEmail, requeue } from '../mail-out/outbox-repo';
 import type { MailOutService } from '../mail-out/service';
 import {
@@ -30,6 +32,7 @@ type MailOutCall =
   | 'mailout.templates.list'
   | 'mailout.templates.save'
   | 'mailout.forReport'
+  | 'mailout.deliveryTrouble'
   | 'mailout.retry'
   | 'mailout.reply';
 
@@ -109,6 +112,11 @@ export function mailOutHandlers(m: MailOutService): PartialHandlers<MailOutCall>
         createdAt: e.createdAt,
         sentAt: e.sentAt,
       }));
+    },
+    'mailout.deliveryTrouble': (ctx, { reporterIds }) => {
+      requireStaff(ctx.actor, 'vedere i problemi di recapito');
+      requireReporterData(ctx.actor);
+      return reporterDeliveryTrouble(ctx.db, reporterIds);
     },
     'mailout.retry': (ctx, { id }) => {
       requireStaff(ctx.actor, 'ritentare l’invio di un’email');

@@ -97,6 +97,19 @@ export const mailOutCalls = {
     idOut,
   ),
   'mailout.forReport': call(z.object({ reportId: zId }), z.array(zOutgoingView)),
+  /** Reporters whose address is failing (bounce, PEC non-delivery, refused send); the others are left out. */
+  'mailout.deliveryTrouble': call(
+    z.object({ reporterIds: z.array(zId).max(100) }),
+    z.array(
+      z.object({
+        reporterId: z.string(),
+        email: z.string(),
+        at: z.number(),
+        source: z.enum(['bounce', 'pec', 'smtp']),
+        reason: z.string(),
+      }),
+    ),
+  ),
   'mailout.retry': call(z.object({ id: zId }), ok),
   'mailout.reply': call(
     z.object({

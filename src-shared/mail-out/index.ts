@@ -5,3 +5,4 @@ export * from './render';
 export * from './subject';
 export * from './forward';
 export * from './colleague';
+export * from './delivery';
