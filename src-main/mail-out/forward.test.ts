@@ -281,6 +281,26 @@ describe('Inoltra', () => {
     expect(d.log.filter((l) => l.action === 'forwarded')).toEqual([]);
   });
 
+  it('a 4xx from the server: the forward waits in the outbox and goes out exactly once', async () => {
+    const { id } = await newReport();
+    smtp.answer = 'temporary';
+    await w.ok('forward.send', { reportId: id, recipientId: asfalti }, f.clerk);
+    const waiting = await until(
+      () => w.ok<OutgoingView[]>('mailout.forReport', { reportId: id }, f.clerk),
+      (v) => v[0]?.attempts === 1 && v[0].status === 'queued',
+    );
+    expect(waiting[0]!.lastError).toMatch(/errore temporaneo/);
+    expect(smtp.received).toHaveLength(0);
+    smtp.answer = 'accept';
+    w.clock.advance(10 * 60_000);
+    w.core.services.store.emit(['mail_outbox'], []); // wakes the sender like a commit would
+    const rows = await sentTo(id);
+    expect(rows[0]!.attempts).toBe(2);
+    expect(smtp.received).toHaveLength(1);
+    const d = await w.ok<ReportDetail>('reports.get', { id }, f.clerk);
+    expect(d.log.filter((l) => l.action === 'forwarded')).toHaveLength(1);
+  });
+
   it('an automation rule «Inoltra via email a» forwards each new report of its category once', async () => {
     await w.ok(
       'automations.save',
