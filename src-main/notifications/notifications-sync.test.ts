@@ -98,6 +98,14 @@ describe('address book and notifications with a sync server', () => {
     expect(final).not.toBe(code);
     expect((await lucia.ok<List>('notifications.list', {})).items).toEqual([]);
 
+    // Mario's own choice went through the server to the other PCs.
+    await admin.sync();
+    expect(
+      admin.core.services.db
+        .prepare('SELECT notify_by_email, email FROM users WHERE id = ?')
+        .get(ids['mario.rossi']),
+    ).toEqual({ notify_by_email: 1, email: 'mario@comune.example.it' });
+
     await supplier.sync();
     expect(supplier.core.services.db.prepare('SELECT count(*) AS n FROM address_book').get()).toEqual({
       n: 0,
