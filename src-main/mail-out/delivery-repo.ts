@@ -14,7 +14,13 @@ import {
 import type { Sqlite } from '../db/migrate';
 import { stmt } from '../db/repos/stmt';
 
-const MAIL_ACTIONS = "('mail_bounce', 'pec_receipt', 'mail_in', 'mail_received')";
+/** The two reads, exported so the test can check their query plans. */
+export const TROUBLE_SQL = {
+  log: `SELECT l.at, l.action, l.data FROM report_reporters rr
+          JOIN log_entries l ON l.report_seq = rr.report_seq
+         WHERE rr.reporter_id = ? AND l.action IN ('mail_bounce', 'pec_receipt', 'mail_in', 'mail_received')`,
+  refused: `SELECT last_error, created_at FROM mail_outbox WHERE status = 'failed' AND to_address = ?`,
+};
 
 export interface ReporterTrouble extends DeliveryTrouble {
   reporterId: string;
@@ -24,16 +30,8 @@ export interface ReporterTrouble extends DeliveryTrouble {
 export function reporterDeliveryTrouble(db: Sqlite, reporterIds: readonly string[]): ReporterTrouble[] {
   const out: ReporterTrouble[] = [];
   const emailOf = stmt(db, 'SELECT email FROM reporters WHERE id = ?');
-  const logOf = stmt(
-    db,
-    `SELECT l.at, l.action, l.data FROM report_reporters rr
-       JOIN log_entries l ON l.report_seq = rr.report_seq
-      WHERE rr.reporter_id = ? AND l.action IN ${MAIL_ACTIONS}`,
-  );
-  const refused = stmt(
-    db,
-    `SELECT last_error, created_at FROM mail_outbox WHERE status = 'failed' AND to_address = ?`,
-  );
+  const logOf = stmt(db, TROUBLE_SQL.log);
+  const refused = stmt(db, TROUBLE_SQL.refused);
   for (const id of new Set(reporterIds)) {
     const email = (emailOf.get(id) as { email: string | null } | undefined)?.email?.trim().toLowerCase();
     if (!email) continue;

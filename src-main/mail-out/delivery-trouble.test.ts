@@ -9,6 +9,7 @@ import { multipartMessage, plainMessage, textPart } from '../mail/testing/messag
 import { mintMessageId } from '../mail/threading';
 import { buildFixture, type Fixture } from '../testing/fixtures';
 import { createTestWorld, type TestWorld } from '../testing/test-core';
+import { TROUBLE_SQL } from './delivery-repo';
 import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
 
 const key = Buffer.alloc(32, 7);
@@ -135,5 +136,17 @@ describe('delivery trouble on the reporter', () => {
       expect.objectContaining({ reporterId: ids[0], email: 'bruno@example.it', source: 'smtp' }),
     ]);
     expect(t[0]!.reason).toContain('Il server SMTP ha rifiutato il messaggio');
+  });
+
+  it('reads only by index: the reporter’s reports, their log by report, failed outbox rows by status', () => {
+    const db = w.core.services.db;
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x') as { detail: string }[])
+        .map((r) => r.detail)
+        .join('\n');
+    const log = plan(TROUBLE_SQL.log);
+    expect(log).toMatch(/SEARCH rr USING COVERING INDEX report_reporters_reporter/);
+    expect(log).toMatch(/SEARCH l USING PRIMARY KEY \(report_seq=\?\)/);
+    expect(plan(TROUBLE_SQL.refused)).toMatch(/SEARCH mail_outbox USING INDEX mail_outbox_due \(status=\?\)/);
   });
 });
