@@ -34,6 +34,9 @@ import {
 } from './sync-repo';
 import { wipeReplica } from './wipe';
 
+/** Pulled rows gathered before one rebase (see pull). */
+const PULL_HOLD_ROWS = 50_000;
+
 /** Schema version of this replica's wire rows; the server may require a minimum. */
 export const CLIENT_SCHEMA_VERSION = 1;
 
@@ -136,7 +139,7 @@ export function createSyncClient(deps: SyncClientDeps) {
 
   /** Sends the outbox in order. Stops at a mutation of another user: it waits for that user's session. */
   async function push(s: SyncState) {
-    const batchSize = deps.pushBatch ?? 200;
+    const batchSize = deps.pushBatch ?? 500;
     let after = s.ackedSeq;
     for (;;) {
       const batch = pendingOutbox(db, after, batchSize);
@@ -218,16 +221,21 @@ export function createSyncClient(deps: SyncClientDeps) {
         rows = r;
       }
     }
+    // Pages are gathered and rebased together: each rebase undoes and replays every
+    // pending mutation, so after a big offline push, rebasing page by page replayed the
+    // whole outbox once per page. A bounded buffer keeps a huge pull's memory in check.
+    const held = new Map<string, RowChange>();
     for (;;) {
       const page = await postJson(
         s.serverUrl,
         '/sync/v1/pull',
-        { clientId: s.clientId, cursor, limit: deps.pullLimit ?? 5_000 },
+        { clientId: s.clientId, cursor, limit: deps.pullLimit ?? 10_000 },
         zPullResponse,
         { token: s.token, timeoutMs: 120_000 },
       );
       if (stopped) return;
       if (page.reset) {
+        held.clear();
         db.transaction(() => {
           wipeReplica(db);
           updateSyncState(db, { cursor: 0, bootstrapping: true });
@@ -235,11 +243,20 @@ export function createSyncClient(deps: SyncClientDeps) {
         cursor = 0;
         continue;
       }
-      const acked = state()!.ackedSeq;
-      const result = rebaser.apply({ ...page, changes: page.changes as RowChange[] }, acked);
-      blobs?.noteChanges(page.changes as RowChange[]);
+      // Later pages hold later versions: a row's last change wins.
+      for (const c of page.changes as RowChange[]) {
+        const k = `${c.table}\u0000${c.key}`;
+        held.delete(k);
+        held.set(k, c);
+      }
       cursor = page.cursor;
       rows += page.changes.length;
+      if (page.more && held.size < PULL_HOLD_ROWS && !bootstrapping) continue;
+      const changes = [...held.values()];
+      held.clear();
+      const acked = state()!.ackedSeq;
+      const result = rebaser.apply({ ...page, changes }, acked);
+      blobs?.noteChanges(changes);
       if (progress) {
         progress = { rows, total: page.totalEstimate ?? null };
         publish();
