@@ -1,3 +1,4 @@
+import { describeMergeLog } from './merge-log';
 import type { LogView } from '../../src-shared/api';
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS } from './labels';
 import { formatDateTime } from './format';
@@ -117,6 +118,11 @@ export function describeLog(entry: Pick<LogView, 'action' | 'data' | 'text'>, ct
     case 'activity_updated':
     case 'activity_status':
       return describeActivityLog(entry.action, d);
+    case 'merged_into':
+    case 'merged':
+    case 'unmerged':
+    case 'unmerged_from':
+      return describeMergeLog(entry.action, d);
     case 'mail_received':
     case 'mail_in':
     case 'mail_reply_seen':
