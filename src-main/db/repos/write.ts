@@ -6,6 +6,7 @@ import type { Change } from '../../../src-shared/domain';
 import { DomainError } from '../../../src-shared/domain';
 import type { Sqlite } from '../migrate';
 import { reportSeq } from './entities';
+import { rulesChanged } from './active-rules';
 import { stmt } from './stmt';
 import { deleteActivity, putActivity } from './activities-rows';
 
@@ -221,6 +222,7 @@ export function applyChange(db: Sqlite, c: Change): void {
     }
     case 'automation_rules': {
       const r = c.row;
+      rulesChanged(db);
       if (c.op === 'delete') return void stmt(db, 'DELETE FROM automation_rules WHERE id = ?').run(r.id);
       stmt(
         db,

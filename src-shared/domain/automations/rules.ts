@@ -184,13 +184,43 @@ const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
  * after midnight belongs to the day the window started.
  */
 export function inTimeWindow(ms: number, w: NonNullable<RuleConditions['timeWindow']>): boolean {
-  const { day, minutes } = romeClock(ms);
+  return inWindowAt(romeClock(ms), w);
+}
+
+function inWindowAt(
+  { day, minutes }: { day: number; minutes: number },
+  w: NonNullable<RuleConditions['timeWindow']>,
+): boolean {
   const from = toMinutes(w.from);
   const to = toMinutes(w.to);
   if (from <= to) return w.days.includes(day) && minutes >= from && minutes < to;
   if (minutes >= from) return w.days.includes(day);
   const previous = day === 1 ? 7 : day - 1;
   return minutes < to && w.days.includes(previous);
+}
+
+/**
+ * What every rule asks of a subject, worked out once per subject rather than once per
+ * rule (200 rules per report): the Rome clock, the folded words, the email domains.
+ */
+interface SubjectFacts {
+  clock?: { day: number; minutes: number };
+  words?: Set<string>;
+  domains?: string[];
+}
+const subjectFacts = new WeakMap<RuleSubject, SubjectFacts>();
+function factsOf(s: RuleSubject): SubjectFacts {
+  let f = subjectFacts.get(s);
+  if (!f) subjectFacts.set(s, (f = {}));
+  return f;
+}
+
+/** A rule's words, folded and split, once per rule object. */
+const ruleWords = new WeakMap<readonly string[], string[][]>();
+function wordsOf(words: readonly string[]): string[][] {
+  let w = ruleWords.get(words);
+  if (!w) ruleWords.set(words, (w = words.map((x) => fold(x).split(/\s+/))));
+  return w;
 }
 
 export function ruleMatches(rule: AutomationRule, s: RuleSubject): boolean {
@@ -204,22 +234,15 @@ export function ruleMatches(rule: AutomationRule, s: RuleSubject): boolean {
   if (c.area) {
     if (s.lat === null || s.lon === null || !pointInPolygon(s.lat, s.lon, c.area)) return false;
   }
-  if (c.timeWindow && !inTimeWindow(s.at, c.timeWindow)) return false;
   if (c.channels.length > 0 && !c.channels.includes(s.channel as (typeof c.channels)[number])) return false;
+  const f = factsOf(s);
+  if (c.timeWindow && !inWindowAt((f.clock ??= romeClock(s.at)), c.timeWindow)) return false;
   if (c.words.length > 0) {
-    const text = fold(`${s.title} ${s.description}`);
-    const words = new Set(text.match(/[\p{L}\p{N}]+/gu) ?? []);
-    if (
-      !c.words.some((w) =>
-        fold(w)
-          .split(/\s+/)
-          .every((part) => words.has(part)),
-      )
-    )
-      return false;
+    const words = (f.words ??= new Set(fold(`${s.title} ${s.description}`).match(/[\p{L}\p{N}]+/gu) ?? []));
+    if (!wordsOf(c.words).some((parts) => parts.every((part) => words.has(part)))) return false;
   }
   if (c.emailDomains.length > 0) {
-    const domains = s.reporterEmails.map((e) => e.toLowerCase().split('@')[1] ?? '');
+    const domains = (f.domains ??= s.reporterEmails.map((e) => e.toLowerCase().split('@')[1] ?? ''));
     if (!domains.some((d) => c.emailDomains.some((want) => d === want || d.endsWith(`.${want}`))))
       return false;
   }
