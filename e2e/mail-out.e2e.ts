@@ -108,10 +108,33 @@ describe('mail-out', () => {
       .getByRole('group', { name: 'Notifiche per tutte le categorie' })
       .getByLabel('Presa in carico')
       .uncheck();
+    // …but on for Strada, and Buca (under Strada) follows it unless told otherwise.
+    await page.getByText('Eccezioni per categoria').click();
+    await page.getByLabel('Presa in carico per Strada', { exact: true }).selectOption({ label: 'Sì' });
+    const buca = page.getByLabel('Presa in carico per Buca', { exact: true });
+    expect(await buca.inputValue()).toBe('inherit');
+    expect(await buca.locator('option:checked').textContent()).toBe('Come la categoria superiore (sì)');
     await page.getByRole('button', { name: 'Salva le notifiche' }).click();
     await page.getByRole('status').filter({ hasText: 'Notifiche ai cittadini salvate.' }).waitFor();
+    const strada = w.core.services.db.prepare("SELECT id FROM categories WHERE name = 'Strada'").get() as {
+      id: string;
+    };
     const rules = await call<{ rules: unknown[] }>('mailout.rules.get', {}, 'admin', 'admin123');
-    expect(rules.rules).toEqual([{ kind: 'in_charge', categoryId: null, enabled: false }]);
+    expect(rules.rules).toEqual([
+      { kind: 'in_charge', categoryId: null, enabled: false },
+      { kind: 'in_charge', categoryId: strada.id, enabled: true },
+    ]);
+
+    // The receipt's own text: the subject changed, the body kept from the default.
+    await page.getByRole('button', { name: 'Modifica il testo: Ricevuta della segnalazione' }).click();
+    const receipt = page.getByRole('form', { name: 'Testo: ricevuta della segnalazione' });
+    expect(await receipt.getByLabel('Testo').inputValue()).toContain('è stata registrata il {data}');
+    await receipt.getByLabel('Oggetto').fill('Ricevuta della sua segnalazione n. {codice}');
+    await receipt.getByRole('button', { name: 'Salva' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Testo «Ricevuta della segnalazione» salvato.' })
+      .waitFor();
 
     // A reply template, with placeholders inserted by button and a preview.
     await page.getByRole('button', { name: 'Nuovo modello' }).click();
@@ -177,6 +200,9 @@ describe('mail-out', () => {
       .toBe(1);
     expect(smtp.received.at(-1)!.text).toContain(
       'la sua segnalazione «Lampione spento in piazza» è stata registrata',
+    );
+    expect(smtp.received.at(-1)!.subject).toBe(
+      `[SEG-${created.code}] Ricevuta della sua segnalazione n. ${created.code}`,
     );
 
     const page = await w.newPage();
