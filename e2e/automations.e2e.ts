@@ -139,6 +139,10 @@ describe('Automazioni', () => {
     await page.getByTestId('report-code').waitFor();
     await expect.poll(() => page.getByTestId('report-status').textContent()).toMatch(/In gestione/);
     await expect.poll(() => page.getByText('Lucia Verdi').count()).toBeGreaterThan(0);
+    // The Registro says the rule did it, by name.
+    await expect
+      .poll(() => page.getByTestId('log-entry').filter({ hasText: 'Regola «Buche a Lucia»' }).count())
+      .toBe(2);
 
     // The detail opened at #/segnalazioni/<id>.
     const id = decodeURIComponent(page.url().split('#/segnalazioni/')[1] ?? '');
