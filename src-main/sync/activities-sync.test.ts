@@ -149,7 +149,7 @@ describe('activities across PCs', () => {
     const list = await s.ok<List>('activities.list', WINDOW);
     expect(list.occurrences.map((o) => o.title)).toEqual(['Potatura']);
     expect(
-      dumpReplica(s.core.services.db).report_activities.map((r) => (r as { title: string }).title),
+      dumpReplica(s.core.services.db).report_activities!.map((r) => (r as { title: string }).title),
     ).toEqual(['Potatura']);
   });
 });

@@ -6,7 +6,7 @@
 import type { OccurrenceView, SeriesView } from '../../../src-shared/api/calls-activities';
 import type { Activity, ActivityStatus, Occurrence } from '../../../src-shared/domain/activities/activity';
 import { occurrenceOverdue } from '../../../src-shared/domain/activities/activity';
-import { occurrencesInWindow } from '../../../src-shared/domain/activities/occurrences';
+import { byStart, occurrencesInWindow } from '../../../src-shared/domain/activities/occurrences';
 import { describeRecurrence } from '../../../src-shared/domain/activities/recurrence';
 import type { Actor } from '../../../src-shared/domain';
 import { canSeeReport } from '../../../src-shared/domain';
@@ -38,14 +38,21 @@ interface ReportInfo {
 function namer(db: Sqlite) {
   const users = stmt(db, 'SELECT full_name FROM users WHERE id = ?');
   const groups = stmt(db, 'SELECT name FROM groups WHERE id = ?');
+  const seen = new Map<string, string>();
   return (kind: string | null, id: string | null): string | null => {
     if (!kind || !id) return null;
-    const r = (kind === 'user' ? users.get(id) : groups.get(id)) as Row | undefined;
-    return r
-      ? ((r.full_name ?? r.name) as string)
-      : kind === 'user'
-        ? 'Utente sconosciuto'
-        : 'Gruppo sconosciuto';
+    const key = `${kind}:${id}`;
+    let name = seen.get(key);
+    if (name === undefined) {
+      const r = (kind === 'user' ? users.get(id) : groups.get(id)) as Row | undefined;
+      name = r
+        ? ((r.full_name ?? r.name) as string)
+        : kind === 'user'
+          ? 'Utente sconosciuto'
+          : 'Gruppo sconosciuto';
+      seen.set(key, name);
+    }
+    return name;
   };
 }
 
@@ -95,13 +102,12 @@ export function listOccurrences(
   if (args.overdueOnly) w1.push("a.status IN ('da_fare','in_corso')");
   assigneeSql(args.assignee, actor, w1, p1);
   const singles = (
-    db
-      .prepare(
-        `SELECT ${cols} FROM report_activities a INDEXED BY ${args.overdueOnly ? 'report_activities_open' : 'report_activities_start'}
+    stmt(
+      db,
+      `SELECT ${cols} FROM report_activities a INDEXED BY ${args.overdueOnly ? 'report_activities_open' : 'report_activities_start'}
            JOIN reports r ON r.seq = a.report_seq WHERE ${w1.join(' AND ')}
           ORDER BY a.start_at LIMIT ${MAX_OCCURRENCES + 1}`,
-      )
-      .all(...p1) as Row[]
+    ).all(...p1) as Row[]
   ).map((r) => toActivity(remember(r), r));
 
   // Series running in the window, with every override of theirs.
@@ -109,12 +115,11 @@ export function listOccurrences(
   const p2: unknown[] = [...baseParams, from, to];
   assigneeSql(args.assignee, actor, w2, p2);
   const series = (
-    db
-      .prepare(
-        `SELECT ${cols} FROM report_activities a INDEXED BY report_activities_series
+    stmt(
+      db,
+      `SELECT ${cols} FROM report_activities a INDEXED BY report_activities_series
            JOIN reports r ON r.seq = a.report_seq WHERE ${w2.join(' AND ')}`,
-      )
-      .all(...p2) as Row[]
+    ).all(...p2) as Row[]
   ).map((r) => ({ seq: r.report_seq as number, a: toActivity(remember(r), r) }));
   const overrides: Activity[] = [];
   const overridesOf = stmt(
@@ -131,9 +136,7 @@ export function listOccurrences(
   ).filter((o) => o.computed);
 
   const rulesText = new Map(series.map((s) => [s.a.id, describeRecurrence(s.a.recurrence!)]));
-  let all: Occurrence[] = [...occurrencesInWindow(singles, from, to), ...computed].sort(
-    (x, y) => x.startAt - y.startAt || x.title.localeCompare(y.title),
-  );
+  let all: Occurrence[] = [...occurrencesInWindow(singles, from, to), ...computed].sort(byStart);
   if (args.statuses.length) all = all.filter((o) => args.statuses.includes(o.status));
   if (args.overdueOnly) all = all.filter((o) => occurrenceOverdue(o, now));
   const truncated = all.length > MAX_OCCURRENCES;
@@ -197,9 +200,7 @@ export function activitiesForReport(
     if (n < NEXT_PER_SERIES) shown.push(o);
     perSeries.set(o.seriesId!, n + 1);
   }
-  const occurrences = [...explicit, ...shown]
-    .sort((x, y) => x.startAt - y.startAt || x.title.localeCompare(y.title))
-    .map((o) => view(o, rep, name, now, rules));
+  const occurrences = [...explicit, ...shown].sort(byStart).map((o) => view(o, rep, name, now, rules));
   const series: SeriesView[] = seriesRows.map((s) => ({
     id: s.id,
     title: s.title,

@@ -21,8 +21,20 @@ import { icalLocal, romeDayStart, romeParts, ROME } from './rome-time';
 
 const FREQ = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' } as const;
 
-/** The iCalendar text of a series: DTSTART in Rome and its RRULE. */
+const texts = new Map<string, string>();
+
+/** The iCalendar text of a series: DTSTART in Rome and its RRULE (memoised: Intl is slow). */
 export function rruleText(startAt: number, r: Recurrence): string {
+  const key = `${startAt}|${r.freq}|${r.interval}|${r.byWeekday.join(',')}|${r.until}|${r.count}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    if (texts.size > 5000) texts.clear();
+    texts.set(key, (text = buildText(startAt, r)));
+  }
+  return text;
+}
+
+function buildText(startAt: number, r: Recurrence): string {
   const parts = [`FREQ=${FREQ[r.freq]}`, `INTERVAL=${r.interval}`];
   if (r.freq === 'weekly') {
     // Italian weeks start on Monday: "every 2 weeks on Mon and Sun" depends on it.
@@ -47,26 +59,76 @@ export function rruleText(startAt: number, r: Recurrence): string {
 const sortDays = (d: readonly Weekday[]) =>
   [...new Set(d)].sort((a, b) => WEEKDAYS.indexOf(a) - WEEKDAYS.indexOf(b));
 
-const cache = new Map<string, RRuleTemporal>();
+const rules = new Map<string, RRuleTemporal>();
 
-function ruleFor(startAt: number, r: Recurrence): RRuleTemporal {
-  const text = rruleText(startAt, r);
-  let rule = cache.get(text);
+function ruleFor(text: string): RRuleTemporal {
+  let rule = rules.get(text);
   if (!rule) {
     rule = new RRuleTemporal({ rruleString: text });
-    if (cache.size > 500) cache.clear();
-    cache.set(text, rule);
+    if (rules.size > 2000) rules.clear();
+    rules.set(text, rule);
   }
   return rule;
+}
+
+/**
+ * Expanded occurrences by rule text (which includes DTSTART, so it fixes them all):
+ * every call into the library costs about a millisecond whatever the window, so the
+ * agenda expands a little more than it was asked (EXTRA on both sides) and serves the
+ * next refresh, the next week or a report's panel from here.
+ */
+interface Expansion {
+  from: number;
+  to: number;
+  starts: number[];
+}
+const expansions = new Map<string, Expansion>();
+const EXTRA = 62 * 86_400_000;
+const MAX_EXPANSIONS = 5000;
+
+/** Forgets every cached expansion (benchmarks measure the cold case with it). */
+export function clearExpansions(): void {
+  expansions.clear();
+}
+
+function expansionFor(text: string, from: number, to: number): Expansion {
+  const hit = expansions.get(text);
+  if (hit && hit.from <= from && hit.to >= to) {
+    // Least recently used goes first when the map is full.
+    expansions.delete(text);
+    expansions.set(text, hit);
+    return hit;
+  }
+  const lo = Math.max(0, Math.min(from, hit?.from ?? from) - EXTRA);
+  const hi = Math.max(to, hit?.to ?? to) + EXTRA;
+  const starts = ruleFor(text)
+    .between(new Date(lo), new Date(hi - 1), true)
+    .map((z) => z.epochMilliseconds)
+    .filter((t) => t >= lo && t < hi);
+  const e = { from: lo, to: hi, starts };
+  expansions.delete(text);
+  if (expansions.size >= MAX_EXPANSIONS) expansions.delete(expansions.keys().next().value!);
+  expansions.set(text, e);
+  return e;
+}
+
+/** First index whose value is ≥ t. */
+function lowerBound(xs: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Starts (epoch ms) of the occurrences that begin in [from, to). */
 export function occurrenceStarts(startAt: number, r: Recurrence, from: number, to: number): number[] {
   if (to <= from) return [];
-  return ruleFor(startAt, r)
-    .between(new Date(from), new Date(to - 1), true)
-    .map((z) => z.epochMilliseconds)
-    .filter((t) => t >= from && t < to);
+  const e = expansionFor(rruleText(startAt, r), from, to);
+  return e.starts.slice(lowerBound(e.starts, from), lowerBound(e.starts, to));
 }
 
 /** Whether a series has an occurrence starting exactly at `t`. */
@@ -76,14 +138,14 @@ export function isOccurrence(startAt: number, r: Recurrence, t: number): boolean
 
 /** The first occurrence at or after the series' start, or null when the rule yields none. */
 export function firstOccurrence(startAt: number, r: Recurrence): number | null {
-  const z = ruleFor(startAt, r).next(new Date(startAt), true);
+  const z = ruleFor(rruleText(startAt, r)).next(new Date(startAt), true);
   return z ? z.epochMilliseconds : null;
 }
 
 /** The last occurrence's start, or null when the series never ends. */
 export function lastOccurrence(startAt: number, r: Recurrence): number | null {
   if (!r.count && !r.until) return null;
-  const all = ruleFor(startAt, r).all();
+  const all = ruleFor(rruleText(startAt, r)).all();
   return all.length ? all[all.length - 1]!.epochMilliseconds : null;
 }
 
