@@ -31,6 +31,21 @@ export const AUTOMATIONS_TARGETS: Record<string, { max: number; unit: Figure['un
   rules_per_report_ms: { max: 1, unit: 'ms' },
 };
 
+/** Each of n runs repeated 5 times, keeping the fastest: the cost without preemption. */
+async function bestOf5(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    for (let k = 0; k < 5; k++) {
+      const t = performance.now();
+      await fn(i);
+      best = Math.min(best, performance.now() - t);
+    }
+    out.push(best);
+  }
+  return out;
+}
+
 export async function runAutomationsBench(opts: { reports: number; dataDir?: string }): Promise<Figure[]> {
   const figures: Figure[] = [];
   const put = (name: string, value: number, unit: Figure['unit'] = 'ms') => {
@@ -96,6 +111,24 @@ export async function runAutomationsBench(opts: { reports: number; dataDir?: str
     put('duplicates_p50_ms', percentile(dup, 50));
     put('duplicates_p95_ms', percentile(dup, 95));
     put('duplicates_suggested_avg', found / ITERATIONS, 'count');
+    // On a shared, loaded machine the p95 above measures the scheduler as much as the
+    // query: the best of 5 runs per probe is the query's own cost (reported beside it).
+    put(
+      'duplicates_best_of_5_p95_ms',
+      percentile(
+        await bestOf5(ITERATIONS, async (i) => {
+          const p = probes[WARMUP + i]!;
+          await call('duplicates.suggest', {
+            categoryId: p.categoryId,
+            lat: p.lat,
+            lon: p.lon,
+            title: p.title,
+            description: p.description,
+          });
+        }),
+        95,
+      ),
+    );
     // What a 2-D tree would have to read: every report in the 250 m box, any category, any time.
     const box = db.prepare(
       `SELECT count(*) FROM reports_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?`,
@@ -166,7 +199,7 @@ export async function runAutomationsBench(opts: { reports: number; dataDir?: str
     };
     const ids = createUuidV7();
     let fired = 0;
-    const rules = await sample(sampleReports.length, Math.min(WARMUP, sampleReports.length), async (i) => {
+    const evaluate = async (i: number) => {
       const r = sampleReports[i % sampleReports.length]!;
       const state = loadSnapshot(db, { automations: true, categories: r.categoryId ? [r.categoryId] : [] });
       const run = runRules(
@@ -183,10 +216,16 @@ export async function runAutomationsBench(opts: { reports: number; dataDir?: str
         'create',
       );
       fired += run.fired.length;
-    });
+    };
+    const rules = await sample(sampleReports.length, Math.min(WARMUP, sampleReports.length), evaluate);
     put('rules_per_report_ms', percentile(rules, 50));
     put('rules_per_report_p95_ms', percentile(rules, 95));
-    put('rules_fired_avg', fired / (sampleReports.length + Math.min(WARMUP, sampleReports.length)), 'count');
+    put('rules_per_report_best_of_5_p95_ms', percentile(await bestOf5(sampleReports.length, evaluate), 95));
+    put(
+      'rules_fired_avg',
+      fired / (6 * sampleReports.length + Math.min(WARMUP, sampleReports.length)),
+      'count',
+    );
 
     log('[bench] reports.create con 200 regole attive (end to end)…');
     const create = await sample(100, 10, async (i) => {

@@ -5,6 +5,7 @@
  */
 import {
   boxAround,
+  distanceM,
   duplicateWindow,
   rankDuplicates,
   type DuplicateProbe,
@@ -41,16 +42,29 @@ export function familyOf(db: Sqlite, categoryId: string): string[] {
   return [...new Set([root, categoryId, ...children])];
 }
 
-const CANDIDATES = `SELECT r.seq, r.id, r.code, r.title, r.description, r.address, r.status,
-    r.category_id AS categoryId, r.lat, r.lon, r.created_at AS createdAt
-  FROM reports_geo g JOIN reports r ON r.seq = g.id
-  WHERE g.min_lat >= @minLat AND g.max_lat <= @maxLat AND g.min_lon >= @minLon AND g.max_lon <= @maxLon
-    AND g.min_cat >= @k AND g.max_cat <= @k AND g.min_day >= @fromDay AND g.max_day <= @toDay
-    AND r.status <> 'aggregata'`;
+/** The tree alone: the point and day of every report in the box (32-bit floats). */
+const IN_BOX = `SELECT id, min_lat AS lat, min_lon AS lon, min_day AS day FROM reports_geo
+  WHERE min_lat >= @minLat AND max_lat <= @maxLat AND min_lon >= @minLon AND max_lon <= @maxLon
+    AND min_cat >= @k AND max_cat <= @k AND min_day >= @fromDay AND max_day <= @toDay`;
+
+const ROW = `SELECT seq, id, code, title, description, address, status, category_id AS categoryId,
+    lat, lon, created_at AS createdAt FROM reports WHERE seq = ?`;
+
+/**
+ * How many of the nearest and newest get the text bonus. In a dense town centre a box
+ * holds hundreds of same-family reports of the month; reading and comparing all their
+ * texts costs milliseconds, while the tree alone orders them by place and time in a
+ * fraction of one. Words then re-rank the best of those.
+ */
+export const TEXT_RERANK = 30;
 
 /**
  * Candidates for the probe, ranked; excludeIds (the report itself, reports already
  * merged into it) never come back. Empty when the category has suggestions off.
+ *
+ * Two steps: the R*Tree gives every report of the family in the box with its point
+ * and day, ranked on those (no table read); then only the best TEXT_RERANK are read
+ * from reports (status, exact values, text) and ranked exactly with the text bonus.
  */
 export function findDuplicates(
   db: Sqlite,
@@ -68,15 +82,34 @@ export function findDuplicates(
   const box = boxAround(probe.lat, probe.lon, window.radiusM);
   // One day to spare on each side: the tree stores 32-bit floats; the exact window is
   // applied on created_at afterwards.
-  const fromDay = (probe.at - window.days * DAY) / DAY - 1;
-  const toDay = (probe.around ? probe.at + window.days * DAY : probe.at) / DAY + 1;
-  const exclude = new Set(opts.excludeIds ?? []);
-  const rows: DuplicateRow[] = [];
-  const q = stmt(db, CANDIDATES);
+  const from = (probe.at - window.days * DAY) / DAY;
+  const to = (probe.around ? probe.at + window.days * DAY : probe.at) / DAY;
+  const at = probe.at / DAY;
+  const inBox = stmt(db, IN_BOX);
+  const approx: { seq: number; score: number }[] = [];
   for (const k of keys) {
-    for (const r of q.all({ ...box, k, fromDay, toDay }) as DuplicateRow[]) {
-      if (!exclude.has(r.id)) rows.push(r);
+    for (const g of inBox.all({ ...box, k, fromDay: from - 1, toDay: to + 1 }) as {
+      id: number;
+      lat: number;
+      lon: number;
+      day: number;
+    }[]) {
+      // Float32 points are within a metre, days within minutes: a little slack here,
+      // the exact circle and window come after the read.
+      if (g.day < from - 0.01 || g.day > to + 0.01) continue;
+      const d = distanceM(probe.lat, probe.lon, g.lat, g.lon);
+      if (d > window.radiusM + 2) continue;
+      approx.push({ seq: g.id, score: d / window.radiusM + Math.abs(at - g.day) / window.days });
     }
+  }
+  approx.sort((a, b) => a.score - b.score || b.seq - a.seq);
+  const exclude = new Set(opts.excludeIds ?? []);
+  const row = stmt(db, ROW);
+  const rows: DuplicateRow[] = [];
+  for (const a of approx) {
+    if (rows.length >= TEXT_RERANK) break;
+    const r = row.get(a.seq) as DuplicateRow | undefined;
+    if (r && r.status !== 'aggregata' && !exclude.has(r.id)) rows.push(r);
   }
   return rankDuplicates(probe, window, rows).slice(0, opts.limit ?? 10);
 }
