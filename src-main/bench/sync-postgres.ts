@@ -24,9 +24,15 @@ import { defaultReplicaDir, ensureReplica } from './replica-cache';
 import { log } from './stats';
 
 /** Bump when the loaded rows change: cached clusters are rebuilt. */
-const LOADER_VERSION = 1;
+const LOADER_VERSION = 2;
 const MARKER = 'bench-sync.json';
 export const BENCH_DB = 'sportello';
+/**
+ * The loaded database, kept untouched: every run starts from a copy of it. A run writes
+ * some 20,000 notes (and touches reports); without the copy each run would bootstrap more
+ * rows than the last and the figures would drift.
+ */
+const PRISTINE_DB = 'sportello_loaded';
 export const BENCH_USER = { username: 'bench.admin', password: 'password-del-bench' };
 
 export interface BenchPostgres {
@@ -95,7 +101,17 @@ export async function ensureSyncPostgres(
   if (cached) {
     log(`[bench] PostgreSQL in cache: ${dir}`);
     // A start failure (e.g. a cluster left running) is reported, never "fixed" by wiping it.
-    return startCluster(dir, false);
+    const pgc = await startCluster(dir, false);
+    try {
+      await adminQuery(pgc, [
+        `DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`,
+        `CREATE DATABASE ${BENCH_DB} TEMPLATE ${PRISTINE_DB}`,
+      ]);
+    } catch (err) {
+      pgc.stop();
+      throw err;
+    }
+    return pgc;
   }
   const replica = await ensureReplica(defaultReplicaDir(reports), reports);
   const t0 = performance.now();
@@ -121,12 +137,24 @@ export async function ensureSyncPostgres(
     await c.query('VACUUM ANALYZE');
     await c.query('CHECKPOINT');
     await c.end();
+    await adminQuery(pgc, [`CREATE DATABASE ${PRISTINE_DB} TEMPLATE ${BENCH_DB}`]);
     writeFileSync(markerFile, JSON.stringify({ version: LOADER_VERSION, reports }, null, 2));
     log(`[bench] PostgreSQL pronto in ${Math.round((performance.now() - t0) / 100) / 10} s`);
     return pgc;
   } catch (err) {
     pgc.stop();
     throw err;
+  }
+}
+
+/** Statements on the cluster's maintenance database (databases cannot be copied from inside). */
+async function adminQuery(pgc: BenchPostgres, statements: string[]): Promise<void> {
+  const admin = new pg.Client({ connectionString: pgc.databaseUrl.replace(/\/[^/]+$/, '/postgres') });
+  await admin.connect();
+  try {
+    for (const sql of statements) await admin.query(sql);
+  } finally {
+    await admin.end();
   }
 }
 
