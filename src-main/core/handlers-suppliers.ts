@@ -77,13 +77,18 @@ export function supplierHandlers(m: MailOutService): PartialHandlers<Calls> {
     },
     'notifications.list': (ctx, { limit }) => listNotifications(ctx.db, ctx.actor, ctx.clock(), limit),
     'notifications.markRead': (ctx, input) => {
-      const ids =
-        'ids' in input
-          ? input.ids
-          : listNotifications(ctx.db, ctx.actor, ctx.clock(), 200)
-              .items.filter((n) => !n.read)
-              .map((n) => n.id);
-      markNotificationsRead(ctx.db, ctx.actor.id, ids, ctx.clock());
+      if ('ids' in input) {
+        markNotificationsRead(ctx.db, ctx.actor.id, input.ids, ctx.clock());
+        return OK;
+      }
+      // «Segna tutte come lette»: the list reads the newest unread ones a page at a time.
+      for (let page = 0; page < 100; page++) {
+        const ids = listNotifications(ctx.db, ctx.actor, ctx.clock(), 200)
+          .items.filter((n) => !n.read)
+          .map((n) => n.id);
+        if (ids.length === 0) break;
+        markNotificationsRead(ctx.db, ctx.actor.id, ids, ctx.clock());
+      }
       return OK;
     },
     'notifications.prefs.get': (ctx) => {

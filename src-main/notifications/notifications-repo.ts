@@ -15,23 +15,26 @@ import { stmt } from '../db/repos/stmt';
 
 /** Older notifications are not shown: a new PC does not greet a user with years of them. */
 export const NOTIFICATION_WINDOW_MS = 30 * 86_400_000;
-/** Unread beyond this many are shown as "99+" anyway. */
-const SCAN_LIMIT = 200;
+/** The badge shows "99+" past 99: counting further would be work for nothing. */
+const SCAN_LIMIT = 100;
 
 type Row = Record<string, unknown>;
 
 const COLS = 'l.*, r.id AS report_id, r.code AS report_code, r.title AS report_title';
 
 function candidates(db: Sqlite, actor: Actor, since: number): Row[] {
-  const ids = [actor.id, ...actor.groupIds];
-  const marks = ids.map(() => '?').join(', ');
-  const assigned = stmt(
+  // One walk per assignee (the user, each of their groups): each reads the index in
+  // time order and stops after SCAN_LIMIT rows, however busy a group is.
+  const byAssignee = stmt(
     db,
     `SELECT ${COLS} FROM log_entries l JOIN reports r ON r.seq = l.report_seq
-      WHERE l.action = 'assigned' AND json_extract(l.data, '$.assigneeId') IN (${marks})
+      WHERE l.action = 'assigned' AND json_extract(l.data, '$.assigneeId') = ?
         AND l.at >= ? AND l.actor_id <> ?
       ORDER BY l.at DESC LIMIT ?`,
-  ).all(...ids, since, actor.id, SCAN_LIMIT) as Row[];
+  );
+  const out: Row[] = [];
+  for (const id of [actor.id, ...actor.groupIds])
+    out.push(...(byAssignee.all(id, since, actor.id, SCAN_LIMIT) as Row[]));
   const mentioned = stmt(
     db,
     `SELECT ${COLS} FROM log_entries l JOIN reports r ON r.seq = l.report_seq
@@ -39,7 +42,7 @@ function candidates(db: Sqlite, actor: Actor, since: number): Row[] {
         AND EXISTS (SELECT 1 FROM json_each(l.mentions) WHERE value = ?)
       ORDER BY l.at DESC LIMIT ?`,
   ).all(since, actor.id, actor.id, SCAN_LIMIT) as Row[];
-  return [...assigned, ...mentioned];
+  return [...out, ...mentioned];
 }
 
 export function listNotifications(
@@ -69,8 +72,16 @@ export function listNotifications(
     found.push({ entry, row, kind: mine.kind, groupId: mine.groupId });
   }
   found.sort((a, b) => b.entry.at - a.entry.at || (a.entry.id < b.entry.id ? 1 : -1));
+  found.length = Math.min(found.length, SCAN_LIMIT);
 
-  const isRead = stmt(db, 'SELECT 1 FROM notification_reads WHERE user_id = ? AND entry_id = ?');
+  const readIds = new Set(
+    (
+      stmt(
+        db,
+        'SELECT entry_id FROM notification_reads WHERE user_id = ? AND entry_id IN (SELECT value FROM json_each(?))',
+      ).all(actor.id, JSON.stringify(found.map((f) => f.entry.id))) as { entry_id: string }[]
+    ).map((r) => r.entry_id),
+  );
   const userName = stmt(db, 'SELECT full_name FROM users WHERE id = ?');
   const groupName = stmt(db, 'SELECT name FROM groups WHERE id = ?');
   const supplier = isSupplier(actor);
@@ -88,7 +99,7 @@ export function listNotifications(
       );
       if (!canSeeReport(actor, assignments)) continue;
     }
-    const read = isRead.get(actor.id, f.entry.id) !== undefined;
+    const read = readIds.has(f.entry.id);
     if (!read) unread++;
     if (items.length >= limit) continue;
     items.push({
