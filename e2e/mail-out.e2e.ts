@@ -287,5 +287,9 @@ describe('mail-out', () => {
       .poll(() => smtp.received.filter((m) => toOf(m).includes('nicolo.carita@example.it')).length)
       .toBe(3);
     expect(smtp.received.at(-1)!.text).toContain('Gentile Nicolò, il lampione è stato riparato.');
+    // With one recipient the Registro keeps the text as the citizen read it.
+    await expect
+      .poll(() => page.getByTestId('reply-text').last().textContent())
+      .toBe('Gentile Nicolò, il lampione è stato riparato.');
   });
 });
