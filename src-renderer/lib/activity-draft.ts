@@ -59,6 +59,13 @@ export function newDraft(now: number): ActivityDraft {
   });
 }
 
+/** The weekday code of a Rome date ('YYYY-MM-DD'), or null when the text is not a date. */
+export function weekdayOfDate(key: string): Weekday | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!m) return null;
+  return WEEKDAY_OPTIONS[romeParts(romeToMs(+m[1]!, +m[2]!, +m[3]!, 12, 0)).weekday - 1]!.code;
+}
+
 export function draftFrom(s: Source): ActivityDraft {
   const r = s.recurrence ?? null;
   const weekday = WEEKDAY_OPTIONS[romeParts(s.startAt).weekday - 1]!.code;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { romeToMs } from '../../src-shared/domain/activities/rome-time';
-import { draftFrom, draftToFields, newDraft } from './activity-draft';
+import { draftFrom, draftToFields, newDraft, weekdayOfDate } from './activity-draft';
 import { describeActivityLog } from './activity-log';
 import { parseRoute, routeHref } from './route';
 import { dayLabel, monthGrid, mondayOf, periodOf, shift, weekDays } from './agenda';
@@ -113,5 +113,13 @@ describe('activities route', () => {
     expect(parseRoute('#/attivita/mese')).toEqual({ name: 'activities', view: 'mese' });
     for (const h of ['#/attivita', '#/attivita/settimana', '#/attivita/mese'])
       expect(routeHref(parseRoute(h))).toBe(h);
+  });
+});
+
+describe('weekday of a date', () => {
+  it('names the Rome weekday of a date', () => {
+    expect(weekdayOfDate('2026-03-29')).toBe('SU');
+    expect(weekdayOfDate('2026-03-30')).toBe('MO');
+    expect(weekdayOfDate('2026-3-30')).toBeNull();
   });
 });

@@ -11,8 +11,9 @@
  * row and an edited occurrence one more (an override), so a daily activity with no end
  * costs nothing on every PC and in every pull; editing the series re-plans every future
  * occurrence at once; no background job has to extend a horizon (on which PC? twice?).
- * Reading pays the price instead: a window of days is expanded per series, which for
- * the few hundred series a municipality plans is well under a millisecond each.
+ * Reading pays the price instead: each series is expanded for the window asked (about a
+ * millisecond per series in rrule-temporal, whatever the window), and the expansion is
+ * cached by rule text, so refreshing the agenda or moving to the next week reuses it.
  */
 import { RRuleTemporal } from 'rrule-temporal';
 import type { Recurrence, Weekday } from './activity';
