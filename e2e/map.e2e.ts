@@ -179,7 +179,16 @@ describe('map', () => {
     const map = page.getByRole('region', { name: 'Mappa delle segnalazioni' });
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.getByRole('heading', { name: 'Fontanella zampillante quisquilia' }).waitFor();
+    const heading = page.getByRole('heading', { name: 'Fontanella zampillante quisquilia' });
+    await heading.waitFor();
+
+    // The keyboard way: focus the map, Enter opens what is nearest its centre.
+    await page.getByRole('link', { name: 'Mappa' }).click();
+    await expect.poll(() => page.getByTestId('map-count').textContent()).toMatch(/^\s*1 segnalazioni/);
+    await heading.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: 'Mappa delle segnalazioni' }).focus();
+    await page.keyboard.press('Enter');
+    await heading.waitFor();
   });
 
   it('the Statistiche screen shows the figures of the period', async () => {

@@ -31,8 +31,8 @@ export interface Painted {
 export interface ClusterCanvas {
   /** Replaces the points; resolves once the worker has indexed them. */
   load(points: readonly MapPoint[]): Promise<void>;
-  /** What was painted under a layer point, clusters first. */
-  hit(p: L.Point): Painted | null;
+  /** What was painted under a layer point (within `slack` px of its edge), clusters first. */
+  hit(p: L.Point, slack?: number): Painted | null;
   /** The zoom at which a cluster splits. */
   expansionZoom(clusterId: number): Promise<number>;
   destroy(): void;
@@ -205,14 +205,20 @@ export function createClusterCanvas(map: L.Map): ClusterCanvas {
       worker.postMessage({ type: 'load', gen, coords, statuses }, [coords.buffer, statuses.buffer]);
       return done;
     },
-    hit(p) {
+    hit(p, slack = 2) {
+      // The nearest within reach, so a keyboard user aiming with the view's centre
+      // gets the marker closest to it.
+      let best: Painted | null = null;
+      let bestD = Infinity;
       for (let i = painted.length - 1; i >= 0; i--) {
         const q = painted[i]!;
-        const dx = q.x - p.x;
-        const dy = q.y - p.y;
-        if (dx * dx + dy * dy <= (q.r + 2) * (q.r + 2)) return q;
+        const d = Math.hypot(q.x - p.x, q.y - p.y) - q.r;
+        if (d <= slack && d < bestD) {
+          best = q;
+          bestD = d;
+        }
       }
-      return null;
+      return best;
     },
     expansionZoom(clusterId) {
       const id = ++expandReq;
