@@ -397,3 +397,28 @@ describe('occurrences of a series', () => {
     expect(out.changes).toEqual([]);
   });
 });
+
+describe('no-op status changes', () => {
+  it('writes nothing for a status an occurrence already has', () => {
+    const w = world();
+    const seriesId = id();
+    const out = run(
+      'activity.create',
+      w.s,
+      {
+        reportId: w.report.id,
+        activityId: seriesId,
+        fields: { title: 'Controllo', startAt: nine, durationMin: 60, recurrence: weekly },
+      },
+      clerk,
+    );
+    persist(w.s, out.changes);
+    const same = run(
+      'activity.setStatus',
+      w.s,
+      { reportId: w.report.id, activityId: seriesId, occurrenceStart: nine, status: 'da_fare' },
+      clerk,
+    );
+    expect(same.changes).toEqual([]);
+  });
+});

@@ -259,7 +259,8 @@ export const activitySetStatus = defineMutation({
     }
     const status: ActivityStatus = a.status;
     const note = status === 'completata' ? (a.note ?? before.completionNote) : before.completionNote;
-    if (before.status === status && note === before.completionNote && state.activities.has(before.id)) {
+    // Nothing changes (an unchanged computed occurrence gets no override row either).
+    if (before.status === status && note === before.completionNote) {
       return { changes: [], touchedReports: [] };
     }
     const after: Activity = {
