@@ -34,8 +34,14 @@ export function createAttachmentStore(dataDir: string) {
   const root = join(dataDir, 'attachments');
   const pathOf = (sha: string, suffix = '') => join(root, sha.slice(0, 2), sha.slice(2) + suffix);
 
+  // The 256 fan-out folders, once made, stay: no mkdir system call per file.
+  const made = new Set<string>();
   function writeAtomic(path: string, data: Uint8Array) {
-    mkdirSync(dirname(path), { recursive: true });
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, path);
@@ -43,9 +49,16 @@ export function createAttachmentStore(dataDir: string) {
 
   return {
     root,
-    /** Stores the bytes (once per content) and a thumbnail for images. */
-    async put(data: Uint8Array, mime: string): Promise<{ sha256: string; hasThumb: boolean }> {
-      const sha256 = createHash('sha256').update(data).digest('hex');
+    /**
+     * Stores the bytes (once per content) and a thumbnail for images. `knownSha256`: the
+     * caller already hashed these very bytes (the mail intake does), skip hashing again.
+     */
+    async put(
+      data: Uint8Array,
+      mime: string,
+      knownSha256?: string,
+    ): Promise<{ sha256: string; hasThumb: boolean }> {
+      const sha256 = knownSha256 ?? createHash('sha256').update(data).digest('hex');
       const path = pathOf(sha256);
       // The preview is written before the file itself: whoever sees the file (has())
       // also finds its thumbnail, even while a download is still being stored.

@@ -7,6 +7,8 @@ import { createImapSource, runImapSource, type ImapMailboxConfig, type PollSumma
 import { createMailIntake, type MailIntake } from './intake';
 import { startDovecot, type Dovecot } from './testing/dovecot';
 import { plainMessage } from './testing/messages';
+import { mailKeyOf, reportIdOf } from './identity';
+import { mintMessageId } from './threading';
 import { startProxy } from './testing/tcp-proxy';
 
 let dovecot: Dovecot;
@@ -114,13 +116,15 @@ describe('IMAP source (Dovecot)', () => {
       db: w.core.services.db,
       intake,
       clock: Date.now,
+      commitGroup: 1,
       afterCommit: (uid) => {
         if (crash && uid === 2) throw new Error('simulated crash after commit');
       },
     });
     await expect(crashing.pollOnce()).rejects.toThrow('simulated crash');
     expect(reports()).toBe(2);
-    expect((await counts()).inbox).toBe(3); // message 2 was committed but not moved
+    // Messages 1 and 2 were committed, but moves come after the chunk: none was moved.
+    expect((await counts()).inbox).toBe(4);
     crash = false;
     // Restart: a new intake over the same database (its in-memory state is gone).
     const restarted = createMailIntake({ services: w.core.services, threadKey: Buffer.alloc(32, 9) });
@@ -129,7 +133,7 @@ describe('IMAP source (Dovecot)', () => {
       intake: restarted,
       clock: Date.now,
     }).pollOnce();
-    expect(s.results.map((r) => r.outcome)).toEqual(['duplicate', 'created', 'created']);
+    expect(s.results.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'created', 'created']);
     expect(reports()).toBe(4);
     expect(await counts()).toEqual({ inbox: 0, done: 4 });
   });
@@ -196,6 +200,24 @@ describe('IMAP source (Dovecot)', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('a reply to a report created earlier in the same commit group is its follow-up, not a new report', async () => {
+    const original = plainMessage({ messageId: '<orig@example.it>', subject: 'Lampione spento' });
+    const reportId = reportIdOf(mailKeyOf('urp', '<orig@example.it>', ''));
+    const ref = mintMessageId(Buffer.alloc(32, 9), reportId);
+    const reply = plainMessage({
+      messageId: '<reply@example.it>',
+      subject: 'Re: Lampione spento',
+      headers: { 'In-Reply-To': ref },
+    });
+    await append([original, reply]);
+    const s = await createImapSource(cfg(), { db: w.core.services.db, intake, clock: Date.now }).pollOnce();
+    expect(s.results.map((r) => [r.outcome, r.reportId])).toEqual([
+      ['created', reportId],
+      ['follow-up', reportId],
+    ]);
+    expect(reports()).toBe(1);
   });
 
   it('a malformed message becomes a "da verificare" report and the others still go through', async () => {

@@ -4,15 +4,17 @@
  * - imapflow does not reconnect by itself: every poll opens its own connection and the
  *   runner retries a failed poll with exponential backoff.
  * - No IMAP command runs inside a fetch iterator: UIDs are collected by a SEARCH first,
- *   then each message is fetched alone, committed as a report, and only THEN moved (or
- *   flagged) and the folder's last UID saved. A crash anywhere in between re-fetches
- *   the message next time, and its deterministic ids make it a duplicate.
+ *   then fetched in chunks through imapflow's iterator (one message in memory at a
+ *   time), committed as reports in groups (one SQLite transaction per group), and only
+ *   THEN, after the iterator, moved (or flagged) with one command and the folder's last
+ *   UID saved. A crash anywhere in between re-fetches the messages next time, and their
+ *   deterministic ids make them duplicates.
  * - UIDVALIDITY is kept per folder: when it changes the folder is read again from UID
  *   1, deduplicated by Message-ID.
  */
 import { ImapFlow } from 'imapflow';
 import type { Sqlite } from '../db/migrate';
-import type { IngestResult, MailIntake } from './intake';
+import type { IngestResult, MailIntake, PreparedMail } from './intake';
 import { folderState, saveFolderState } from './mail-repo';
 
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
@@ -45,6 +47,11 @@ export interface ImapSourceDeps {
   afterCommit?: (uid: number, result: IngestResult) => void | Promise<void>;
   onError?: (err: unknown) => void;
   connectTimeoutMs?: number;
+  /** UIDs per FETCH (default 100): the move and the saved position follow each chunk. imapflow
+   * reads the whole answer off the socket even while we are busy: the chunk bounds memory. */
+  chunkSize?: number;
+  /** Messages per SQLite transaction (default 50). */
+  commitGroup?: number;
 }
 
 export function imapClient(
@@ -66,6 +73,58 @@ export function imapClient(
 
 export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
   const { db, intake, clock } = deps;
+  const chunk = deps.chunkSize ?? 100;
+  const group = deps.commitGroup ?? 50;
+
+  /**
+   * One FETCH over the chunk's UIDs, read with imapflow's iterator (one message in
+   * memory at a time; no IMAP command may run inside it). Each message is prepared as it
+   * arrives; prepared messages are committed in groups, one SQLite transaction each.
+   */
+  async function fetchAndCommit(client: ImapFlow, uids: number[], summary: PollSummary) {
+    const committed: number[] = [];
+    const failed: number[] = [];
+    let fetched = 0;
+    let pending: { uid: number; p: PreparedMail }[] = [];
+    const flush = async () => {
+      const out = intake.commitAll(pending.map((x) => x.p));
+      const batch = pending;
+      pending = [];
+      for (let k = 0; k < batch.length; k++) {
+        const r = out[k]!;
+        const uid = batch[k]!.uid;
+        if (r instanceof Error) {
+          // Not the message's fault (e.g. a full disk): it stays in place for the next poll.
+          deps.onError?.(r);
+          summary.failed++;
+          failed.push(uid);
+          continue;
+        }
+        summary.results.push(r);
+        committed.push(uid);
+        await deps.afterCommit?.(uid, r);
+      }
+    };
+    for await (const msg of client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
+      if (!msg.source) continue;
+      fetched++;
+      summary.fetched++;
+      try {
+        const creating = new Set(
+          pending.flatMap((x) => (x.p.step.type === 'create' ? [x.p.step.reportId] : [])),
+        );
+        pending.push({ uid: msg.uid, p: await intake.prepare(msg.source, { mailboxId: cfg.id }, creating) });
+      } catch (e) {
+        deps.onError?.(e);
+        summary.failed++;
+        failed.push(msg.uid);
+      }
+      if (pending.length >= group) await flush();
+    }
+    if (pending.length > 0) await flush();
+    committed.sort((a, b) => a - b);
+    return { committed, failed, fetched };
+  }
 
   async function pollOnce(): Promise<PollSummary> {
     const client = imapClient(cfg, deps.connectTimeoutMs);
@@ -100,31 +159,27 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
         const found = await client.search(query, { uid: true });
         const uids = (found || []).filter((u) => u > lastUid).sort((a, b) => a - b);
         let firstFailed: number | null = null;
-        for (const uid of uids) {
-          const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-          // imapflow answers false instead of throwing when the connection is gone.
-          if (!msg || !msg.source)
-            throw new Error(`Messaggio UID ${uid} non scaricato: connessione interrotta.`);
-          summary.fetched++;
-          let result: IngestResult;
-          try {
-            result = await intake.ingest(msg.source, { mailboxId: cfg.id });
-          } catch (e) {
-            // Not the message's fault (e.g. a full disk): leave it in place for the next poll.
-            deps.onError?.(e);
-            summary.failed++;
-            firstFailed ??= uid;
-            continue;
+        for (let i = 0; i < uids.length; i += chunk) {
+          const slice = uids.slice(i, i + chunk);
+          const done = await fetchAndCommit(client, slice, summary);
+          for (const f of done.failed) firstFailed = Math.min(firstFailed ?? f, f);
+          // Only now, every report of the chunk committed, may the messages leave the folder.
+          if (done.committed.length > 0) {
+            const set = done.committed.join(',');
+            const marked = cfg.processedFolder
+              ? await client.messageMove(set, cfg.processedFolder, { uid: true })
+              : await client.messageFlagsAdd(set, [cfg.processedFlag], { uid: true });
+            if (!marked) throw new Error(`Messaggi acquisiti ma non spostati: connessione interrotta.`);
           }
-          summary.results.push(result);
-          await deps.afterCommit?.(uid, result);
-          const marked = cfg.processedFolder
-            ? await client.messageMove(String(uid), cfg.processedFolder, { uid: true })
-            : await client.messageFlagsAdd(String(uid), [cfg.processedFlag], { uid: true });
-          if (!marked)
-            throw new Error(`Messaggio UID ${uid} acquisito ma non spostato: connessione interrotta.`);
-          if (firstFailed === null)
-            saveFolderState(db, cfg.id, cfg.folder, { uidValidity, lastUid: uid }, clock());
+          // A shorter answer is fine when someone expunged a message meanwhile; not when the line died.
+          if (done.fetched < slice.length && !client.usable)
+            throw new Error('Messaggi non scaricati: connessione interrotta.');
+          // The folder's reading never goes past a message that failed: it is retried.
+          const upTo = firstFailed === null ? slice[slice.length - 1]! : firstFailed - 1;
+          if (upTo > lastUid) {
+            lastUid = upTo;
+            saveFolderState(db, cfg.id, cfg.folder, { uidValidity, lastUid }, clock());
+          }
         }
       } finally {
         lock.release();

@@ -2,8 +2,10 @@
  * One message in, exactly one effect out: a new report, a follow-up on an existing
  * one, a receipt or bounce logged on the report it concerns — or nothing, for machine
  * mail. Files are stored first (by hash: storing twice is harmless), then one mutation
- * commits everything; the message is recorded as handled only after that commit, and a
+ * commits everything together with the row that records the message as handled; a
  * repeated intake (restart, another PC, a UIDVALIDITY resync) hits the deterministic ids.
+ * `prepare` (async: parse, store files) and `commit` (sync) are separate so the IMAP
+ * source can commit a group of messages in one SQLite transaction.
  */
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../src-shared/domain';
@@ -30,6 +32,20 @@ export interface IngestResult {
   reportId: string | null;
   code: string | null;
   mailKey: string;
+}
+
+type MutationArgs = Record<string, unknown>;
+
+/** A parsed message whose files are stored, waiting for its (synchronous) commit. */
+export interface PreparedMail {
+  mailboxId: string;
+  mailKey: string;
+  messageId: string | null;
+  kind: MailKind;
+  step:
+    | { type: 'seen'; reportId: string | null }
+    | { type: 'skip' }
+    | { type: 'notice' | 'follow-up' | 'create'; reportId: string; args: MutationArgs };
 }
 
 export interface IntakeDeps {
@@ -61,8 +77,8 @@ export function createMailIntake(deps: IntakeDeps) {
     notes: string[],
   ): Promise<AttachmentMeta[]> {
     const out: AttachmentMeta[] = [];
-    const put = async (index: number, fileName: string, mime: string, data: Buffer) => {
-      const { sha256: sha, hasThumb } = await files.put(data, mime);
+    const put = async (index: number, fileName: string, mime: string, data: Buffer, known?: string) => {
+      const { sha256: sha, hasThumb } = await files.put(data, mime, known);
       out.push({
         id: attachmentIdOf(mailKey, index),
         sha256: sha,
@@ -89,7 +105,7 @@ export function createMailIntake(deps: IntakeDeps) {
     );
     if (a.html) await put(1, 'messaggio.html', 'text/html', Buffer.from(a.html, 'utf8'));
     let i = 2;
-    for (const att of a.attachments) await put(i++, att.fileName, att.mime, att.content);
+    for (const att of a.attachments) await put(i++, att.fileName, att.mime, att.content, att.sha256);
     return out;
   }
 
@@ -108,8 +124,10 @@ export function createMailIntake(deps: IntakeDeps) {
   }
 
   /** The report a reply belongs to: a signed Message-ID, or a code tag from one of its reporters. */
-  function followUpTarget(a: MailAnalysis): string | null {
+  function followUpTarget(a: MailAnalysis, pending: ReadonlySet<string>): string | null {
     let id = a.thread?.reportId ?? null;
+    // Created by a message of the same commit group, not yet in the database.
+    if (id && pending.has(id)) return id;
     if (!id && a.thread?.code) {
       const byCode = reportIdByCode(db, a.thread.code);
       const who = [a.sender?.address, a.reporter?.address].filter(Boolean);
@@ -125,7 +143,16 @@ export function createMailIntake(deps: IntakeDeps) {
     return null;
   }
 
-  async function ingest(raw: Buffer, source: { mailboxId: string }): Promise<IngestResult> {
+  /**
+   * The slow, asynchronous half: parse, decide, store the files (by hash: storing twice
+   * is harmless). Writes nothing to the database; the caller commits the result.
+   */
+  async function prepare(
+    raw: Buffer,
+    source: { mailboxId: string },
+    /** Reports that prepared messages not yet committed will create. */
+    pending: ReadonlySet<string> = new Set(),
+  ): Promise<PreparedMail> {
     let a: MailAnalysis;
     try {
       a = await analyzeMail(raw, { threadKey: deps.threadKey, maxBytes });
@@ -133,87 +160,137 @@ export function createMailIntake(deps: IntakeDeps) {
       a = unreadable(`analysis failed: ${(e as Error).message}`);
     }
     const { mailboxId } = source;
-    const mailKey = mailKeyOf(mailboxId, a.messageId, sha256(raw));
+    // The bytes' hash only names messages without a Message-ID.
+    const mailKey = mailKeyOf(mailboxId, a.messageId, a.messageId ? '' : sha256(raw));
+    const base = { mailboxId, mailKey, messageId: a.messageId, kind: a.kind };
     const seen = handledMessage(db, mailboxId, mailKey);
-    if (seen) return { outcome: 'duplicate', kind: a.kind, reportId: seen.reportId, code: null, mailKey };
-    const done = (
-      outcome: IngestOutcome,
-      reportId: string | null,
-      code: string | null = null,
-    ): IngestResult => {
-      recordMessage(db, { mailboxId, mailKey, messageId: a.messageId, kind: a.kind, reportId, at: clock() });
-      return { outcome, kind: a.kind, reportId, code, mailKey };
-    };
+    if (seen) return { ...base, step: { type: 'seen', reportId: seen.reportId } };
     const notes = [...a.notes];
+    if (a.kind === 'pec-receipt' || a.kind === 'bounce') {
+      const target = a.thread?.reportId ? followUpTarget(a, pending) : null;
+      if (!target) return { ...base, step: { type: 'skip' } };
+      const [eml] = await storeFiles(raw, { ...a, html: null, attachments: [] }, mailKey, notes);
+      const data =
+        a.kind === 'pec-receipt'
+          ? { ...a.pec, label: PEC_RECEIPT_LABELS[a.pec?.type ?? ''] ?? 'Ricevuta PEC', subject: a.subject }
+          : {
+              ...a.bounce,
+              failedAddresses: a.bounce?.failure ? a.bounce.recipients : [],
+              subject: a.subject,
+              reason: a.reason,
+            };
+      const notice =
+        a.kind === 'pec-receipt' ? 'pec_receipt' : a.bounce?.failure ? 'mail_bounce' : 'mail_feedback';
+      return {
+        ...base,
+        step: { type: 'notice', reportId: target, args: { reportId: target, notice, attachment: eml, data } },
+      };
+    }
+    if (a.kind === 'auto-reply' || a.kind === 'ignored') return { ...base, step: { type: 'skip' } };
+    const target = a.kind === 'follow-up' ? followUpTarget(a, pending) : null;
+    const attachments = await storeFiles(raw, a, mailKey, notes);
+    if (target) {
+      const args = {
+        reportId: target,
+        text: a.text.slice(0, 20_000),
+        attachments,
+        mail: mailMeta(mailboxId, a, notes),
+      };
+      return { ...base, step: { type: 'follow-up', reportId: target, args } };
+    }
+    const id = reportIdOf(mailKey);
+    const description = [a.text, ...notes.map((n) => `[${n}]`)].filter(Boolean).join('\n\n').slice(0, 20_000);
+    const args = {
+      id,
+      channel: a.channel,
+      title: titleOf(a),
+      description,
+      categoryId: inboxCategoryId(db),
+      reporter: reporterOf(a),
+      attachments,
+      mail: mailMeta(mailboxId, a, notes),
+    };
+    return { ...base, step: { type: 'create', reportId: id, args } };
+  }
+
+  /** The mutation and the bookkeeping row of one prepared message, in the caller's transaction. */
+  function apply(p: PreparedMail): IngestResult {
+    const result = (outcome: IngestOutcome, reportId: string | null, code: string | null = null) => {
+      recordMessage(db, {
+        mailboxId: p.mailboxId,
+        mailKey: p.mailKey,
+        messageId: p.messageId,
+        kind: p.kind,
+        reportId,
+        at: clock(),
+      });
+      return { outcome, kind: p.kind, reportId, code, mailKey: p.mailKey };
+    };
+    const { step } = p;
+    switch (step.type) {
+      case 'seen':
+        return {
+          outcome: 'duplicate',
+          kind: p.kind,
+          reportId: step.reportId,
+          code: null,
+          mailKey: p.mailKey,
+        };
+      case 'skip':
+        return result('skipped', null);
+      case 'notice':
+        store.mutate('report.mailNotice', step.args, MAIL_INTAKE_ACTOR);
+        return result('notice', step.reportId);
+      case 'follow-up':
+        store.mutate('report.mailFollowUp', step.args, MAIL_INTAKE_ACTOR);
+        return result('follow-up', step.reportId);
+      case 'create': {
+        const out = store.mutate('report.receiveMail', step.args, MAIL_INTAKE_ACTOR);
+        return result('created', step.reportId, (out.value as { code: string }).code);
+      }
+    }
+  }
+
+  /**
+   * Commits one prepared message: its effect and its bookkeeping row together, or
+   * neither. Synchronous, so many can share one SQLite transaction (commitAll).
+   */
+  function commit(p: PreparedMail): IngestResult {
     try {
-      if (a.kind === 'pec-receipt' || a.kind === 'bounce') {
-        const target = a.thread?.reportId ? followUpTarget(a) : null;
-        if (!target) return done('skipped', null);
-        const [eml] = await storeFiles(raw, { ...a, html: null, attachments: [] }, mailKey, notes);
-        const data =
-          a.kind === 'pec-receipt'
-            ? { ...a.pec, label: PEC_RECEIPT_LABELS[a.pec?.type ?? ''] ?? 'Ricevuta PEC', subject: a.subject }
-            : {
-                ...a.bounce,
-                failedAddresses: a.bounce?.failure ? a.bounce.recipients : [],
-                subject: a.subject,
-                reason: a.reason,
-              };
-        const notice =
-          a.kind === 'pec-receipt' ? 'pec_receipt' : a.bounce?.failure ? 'mail_bounce' : 'mail_feedback';
-        store.mutate(
-          'report.mailNotice',
-          { reportId: target, notice, attachment: eml, data },
-          MAIL_INTAKE_ACTOR,
-        );
-        return done('notice', target);
-      }
-      if (a.kind === 'auto-reply' || a.kind === 'ignored') return done('skipped', null);
-      const target = a.kind === 'follow-up' ? followUpTarget(a) : null;
-      const attachments = await storeFiles(raw, a, mailKey, notes);
-      if (target) {
-        store.mutate(
-          'report.mailFollowUp',
-          {
-            reportId: target,
-            text: a.text.slice(0, 20_000),
-            attachments,
-            mail: mailMeta(mailboxId, a, notes),
-          },
-          MAIL_INTAKE_ACTOR,
-        );
-        return done('follow-up', target);
-      }
-      const id = reportIdOf(mailKey);
-      const description = [a.text, ...notes.map((n) => `[${n}]`)]
-        .filter(Boolean)
-        .join('\n\n')
-        .slice(0, 20_000);
-      const out = store.mutate(
-        'report.receiveMail',
-        {
-          id,
-          channel: a.channel,
-          title: titleOf(a),
-          description,
-          categoryId: inboxCategoryId(db),
-          reporter: reporterOf(a),
-          attachments,
-          mail: mailMeta(mailboxId, a, notes),
-        },
-        MAIL_INTAKE_ACTOR,
-      );
-      return done('created', id, (out.value as { code: string }).code);
+      return db.transaction(() => apply(p))();
     } catch (e) {
       if (e instanceof DomainError && e.code === 'conflict') {
         // Another PC, or this one before a crash, already committed it.
-        return done('duplicate', a.kind === 'report' ? reportIdOf(mailKey) : null);
+        const reportId = p.kind === 'report' ? reportIdOf(p.mailKey) : null;
+        recordMessage(db, { ...p, reportId, at: clock() });
+        return { outcome: 'duplicate', kind: p.kind, reportId, code: null, mailKey: p.mailKey };
       }
       throw e;
     }
   }
 
-  return { ingest };
+  /**
+   * Many prepared messages in ONE SQLite transaction (one fsync instead of one each),
+   * each in its own savepoint: a message whose mutation fails is rolled back alone and
+   * answered with its error, the others commit.
+   */
+  function commitAll(ps: PreparedMail[]): (IngestResult | Error)[] {
+    return db.transaction(() =>
+      ps.map((p) => {
+        try {
+          return commit(p);
+        } catch (e) {
+          return e instanceof Error ? e : new Error(String(e));
+        }
+      }),
+    )();
+  }
+
+  async function ingest(raw: Buffer, source: { mailboxId: string }): Promise<IngestResult> {
+    return commit(await prepare(raw, source));
+  }
+
+  return { ingest, prepare, commit, commitAll };
 }
 
 export type MailIntake = ReturnType<typeof createMailIntake>;

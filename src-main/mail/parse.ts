@@ -1,14 +1,15 @@
 /**
  * One raw message → what the intake needs: sender, subject, readable text, sanitised
  * HTML, attachments with their hashes, and the MIME tree for the classifier. Any
- * charset, encoded words and RFC 2231 names are mailparser's job; winmail.dat is
- * unpacked; parts past the size limit are left out with a note, never silently.
+ * charset (TextDecoder), encoded words and RFC 2231 names are decoded off the tree
+ * (mime-decode.ts); winmail.dat is unpacked; parts past the size limit are left out
+ * with a note, never silently.
  */
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail as MpParsed } from 'mailparser';
 import { sanitizeFileName } from '../core/attachments-store';
 import { htmlToText, sanitizeMailHtml } from './html';
-import { parseMimeTree, type MimeNode } from './mime-tree';
+import { bodyParts, headerAddresses, headerText, idTokens } from './mime-decode';
+import { first, parseMimeTree, type MimeNode } from './mime-tree';
 import { isTnef, unpackTnef } from './tnef';
 
 export const DEFAULT_MAIL_MAX_BYTES = 25 * 1024 * 1024;
@@ -56,30 +57,10 @@ export interface ParseOptions {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
 
-function firstAddress(a: AddressObject | AddressObject[] | undefined): MailAddress | null {
-  return allAddresses(a)[0] ?? null;
-}
-
-function allAddresses(a: AddressObject | AddressObject[] | undefined): MailAddress[] {
-  const out: MailAddress[] = [];
-  for (const obj of a ? (Array.isArray(a) ? a : [a]) : []) {
-    for (const v of obj.value) {
-      if (v.address) out.push({ name: (v.name ?? '').trim(), address: v.address.trim().toLowerCase() });
-      for (const g of v.group ?? []) {
-        if (g.address) out.push({ name: (g.name ?? '').trim(), address: g.address.trim().toLowerCase() });
-      }
-    }
-  }
-  return out;
-}
-
-const idList = (v: string | string[] | undefined): string[] =>
-  (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter(Boolean);
-
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAIL_MAX_BYTES;
   const tree = parseMimeTree(raw);
-  const m: MpParsed = await simpleParser(raw, { keepCidLinks: true, skipImageLinks: true });
+  const body = bodyParts(tree);
   const notes: string[] = [];
   const attachments: MailAttachment[] = [];
   let budget = maxBytes;
@@ -101,10 +82,12 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
       cid,
     });
   };
-  for (const a of m.attachments) {
-    const name = a.filename ?? (a.contentType === 'message/rfc822' ? 'messaggio.eml' : 'allegato');
-    if (isTnef(a.filename ?? null, a.contentType)) {
-      const parts = unpackTnef(a.content);
+  for (const a of body.attachments) {
+    const isMessage = a.mime === 'message/rfc822' || a.mime === 'message/global';
+    const name = a.fileName ?? (isMessage ? 'messaggio.eml' : 'allegato');
+    const content = a.content();
+    if (isTnef(a.fileName, a.mime)) {
+      const parts = unpackTnef(content);
       if (parts && parts.length > 0) {
         notes.push(
           `Contenuto di «${sanitizeFileName(name)}» (formato Outlook) estratto in ${parts.length} allegati.`,
@@ -113,21 +96,23 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
         continue;
       }
     }
-    const cid = a.contentId ? a.contentId.replace(/^<|>$/g, '') : null;
-    add(name, a.contentType, a.content, a.contentDisposition === 'inline' && !!cid, cid);
+    add(name, a.mime, content, a.inline, a.cid);
   }
-  const html = typeof m.html === 'string' && m.html.trim() ? sanitizeMailHtml(m.html) : null;
-  let text = (m.text ?? '').replace(/\r\n/g, '\n').trim();
+  const rawHtml = body.htmls.join('<br>');
+  const html = rawHtml.trim() ? sanitizeMailHtml(rawHtml) : null;
+  let text = body.texts.join('\n').replace(/\r\n/g, '\n').trim();
   if (!text && html) text = htmlToText(html);
+  const date = Date.parse(headerText(tree, 'date') ?? '');
+  const messageId = idTokens(first(tree.headers, 'message-id'))[0] ?? null;
   return {
-    messageId: m.messageId?.trim() || null,
-    inReplyTo: idList(m.inReplyTo),
-    references: idList(m.references),
-    from: firstAddress(m.from),
-    replyTo: firstAddress(m.replyTo),
-    to: allAddresses(m.to),
-    subject: (m.subject ?? '').replace(/\s+/g, ' ').trim(),
-    date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.getTime() : null,
+    messageId: messageId && !messageId.startsWith('<') ? `<${messageId}>` : messageId,
+    inReplyTo: idTokens(first(tree.headers, 'in-reply-to')),
+    references: (tree.headers.get('references') ?? []).flatMap(idTokens),
+    from: headerAddresses(tree, 'from')[0] ?? null,
+    replyTo: headerAddresses(tree, 'reply-to')[0] ?? null,
+    to: headerAddresses(tree, 'to'),
+    subject: (headerText(tree, 'subject') ?? '').replace(/\s+/g, ' ').trim(),
+    date: Number.isNaN(date) ? null : date,
     text,
     html,
     attachments,
