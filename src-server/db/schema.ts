@@ -148,3 +148,49 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
 });
+
+/**
+ * Mail-out with a sync server: the server is the municipality's one sending node (see
+ * src-server/mail-out/README.md). Emails are written here in the push transaction of
+ * the mutation that causes them and delivered by the sender loop, which claims rows
+ * with FOR UPDATE SKIP LOCKED so that several server processes never send one twice.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id'),
+    kind: text('kind').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    messageId: text('message_id').notNull(),
+    headers: jsonb('headers').notNull(),
+    attachments: jsonb('attachments').notNull(),
+    /** queued, sending, sent, failed. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    sendingSince: bigint('sending_since', { mode: 'number' }),
+    lastError: text('last_error'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    sentAt: bigint('sent_at', { mode: 'number' }),
+  },
+  (t) => [
+    index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('mail_outbox_report_idx').on(t.reportId, t.createdAt),
+  ],
+);
+
+/**
+ * Mail-out settings of the server (administrators edit them from a synced PC through
+ * /mail/v1/call): `smtp` (the account; its password sealed with the server's key, never
+ * sent to a PC), `rules` (notification switches), `templates` (reply and notification
+ * texts). Not replicated: PCs ask the server.
+ */
+export const mailSettings = pgTable('mail_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});
