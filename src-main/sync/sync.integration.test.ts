@@ -289,4 +289,43 @@ describe('sync with a real server', () => {
       ]);
     }
   });
+
+  it('a rule "anche quando la segnalazione cambia" fires once for a change made offline, and not again', async () => {
+    const admin = await replica('admin');
+    const verde = await admin.ok<{ id: string }>('settings.categories.save', {
+      parentId: null,
+      name: 'Verde pubblico',
+    });
+    const dir = await admin.ok<{ users: { id: string; username: string }[] }>('directory.get', {});
+    const anna = dir.users.find((u) => u.username === 'anna.neri')!.id;
+    await admin.ok('automations.save', {
+      name: 'Verde ad Anna',
+      onUpdate: true,
+      conditions: { categoryIds: [verde.id] },
+      actions: { assignUserIds: [anna], priority: 'alta' },
+    });
+    await admin.sync();
+    const b = await replica('mario.rossi');
+    const { id } = await newReport(b, 'Albero caduto in via Tasso');
+    await b.sync();
+    b.proxy.down();
+    await b.ok('reports.update', { id, patch: { categoryId: verde.id } });
+    // Offline, the rule already shows its effect on this PC.
+    expect((await b.ok<ReportDetail>('reports.get', { id })).priority).toBe('alta');
+    // A second edit while still offline keeps the rule applying: it does not fire again.
+    await b.ok('reports.update', { id, patch: { title: 'Albero caduto in via Tasso 8' } });
+    b.proxy.up();
+    await b.sync();
+    await admin.sync();
+    expect(await b.ok('sync.notices', {})).toEqual([]);
+    for (const r of [b, admin]) {
+      const d = await r.ok<ReportDetail>('reports.get', { id });
+      expect(d.priority).toBe('alta');
+      expect(d.assignments.map((a) => a.assigneeId)).toEqual([anna]);
+      expect(d.log.filter((e) => e.data?.byRule === 'Verde ad Anna').map((e) => e.action)).toEqual([
+        'assigned',
+        'updated',
+      ]);
+    }
+  });
 });

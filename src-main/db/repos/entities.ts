@@ -12,11 +12,11 @@ import {
   toOutcome,
   toReport,
   toReporter,
-  toRule,
   toUser,
   toAddressBookEntry,
 } from './rows';
 import { stmt } from './stmt';
+import { activeRules } from './active-rules';
 import { activitiesOfReport } from './activities-rows';
 
 type Row = Record<string, unknown>;
@@ -94,16 +94,17 @@ export function loadSnapshot(db: Sqlite, reads: ReadSet): Snapshot {
     if (r) s.reportersByEmail.set(email.toLowerCase(), toReporter(r));
   }
   if (reads.automations) {
-    s.rules = (
-      stmt(db, 'SELECT * FROM automation_rules WHERE active = 1 ORDER BY sort_order, name').all() as Row[]
-    ).map(toRule);
+    s.rules = activeRules(db);
     // What the rules' actions name, so a mutation can check it and log names.
+    // Each one once: 200 rules name a handful of people.
     for (const r of s.rules) {
       for (const id of r.actions.assignUserIds) {
+        if (s.users.has(id)) continue;
         const u = getUser(db, id);
         if (u) s.users.set(id, u);
       }
       for (const id of r.actions.assignGroupIds) {
+        if (s.groups.has(id)) continue;
         const g = getGroup(db, id);
         if (g) s.groups.set(id, g);
       }

@@ -26,20 +26,30 @@ export function applyChange(db: Sqlite, c: Change): void {
         stmt(db, 'DELETE FROM reports WHERE id = ?').run(r.id);
         return;
       }
+      // UPDATE, then INSERT if there was no row: not an UPSERT, because an UPSERT's
+      // conflict handling overrides the "INSERT OR IGNORE INTO category_keys" of the
+      // reports_geo triggers (SQLite applies the outer statement's policy inside
+      // triggers), and every change of place or category of an existing report failed.
+      const row = { ...r, mergedFromStatus: r.mergedFromStatus ?? null };
+      const updated = stmt(
+        db,
+        `UPDATE reports SET code = @code, title = @title, description = @description,
+           category_id = @categoryId, address = @address, lat = @lat, lon = @lon,
+           channel = @channel, status = @status, outcome_id = @outcomeId,
+           closing_note = @closingNote, priority = @priority, due_at = @dueAt,
+           merged_into = @mergedInto, merged_from_status = @mergedFromStatus, updated_by = @updatedBy, updated_at = @updatedAt,
+           closed_at = @closedAt
+         WHERE id = @id`,
+      ).run(row);
+      if (updated.changes > 0) return;
       stmt(
         db,
         `INSERT INTO reports (id, code, title, description, category_id, address, lat, lon, channel, status,
            outcome_id, closing_note, priority, due_at, merged_into, merged_from_status, created_by, created_at, updated_by, updated_at, closed_at)
          VALUES (@id, @code, @title, @description, @categoryId, @address, @lat, @lon, @channel, @status,
-           @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @mergedFromStatus, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)
-         ON CONFLICT (id) DO UPDATE SET code = excluded.code, title = excluded.title, description = excluded.description,
-           category_id = excluded.category_id, address = excluded.address, lat = excluded.lat, lon = excluded.lon,
-           channel = excluded.channel, status = excluded.status, outcome_id = excluded.outcome_id,
-           closing_note = excluded.closing_note, priority = excluded.priority, due_at = excluded.due_at,
-           merged_into = excluded.merged_into, merged_from_status = excluded.merged_from_status, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
-           closed_at = excluded.closed_at`,
+           @outcomeId, @closingNote, @priority, @dueAt, @mergedInto, @mergedFromStatus, @createdBy, @createdAt, @updatedBy, @updatedAt, @closedAt)`,
         // Rows pulled from a server written before merges existed lack mergedFromStatus.
-      ).run({ ...r, mergedFromStatus: r.mergedFromStatus ?? null });
+      ).run(row);
       return;
     }
     case 'report_assignments': {

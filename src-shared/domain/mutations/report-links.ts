@@ -4,7 +4,8 @@ import { extractMentionUsernames } from '../mentions';
 import { hasPermission, isAdmin, requireMajorEdits, requireReporterData, requireStaff } from '../permissions';
 import { zAssigneeKind, zId, zNoteText, zReporterRef } from '../schemas';
 import { defineMutation, logEntry, type Change } from './framework';
-import { loadReport, requireNotMerged, touch } from './helpers';
+import { runUpdateRules } from '../automations/apply';
+import { loadReport, reporterEmails, requireNotMerged, touch } from './helpers';
 import { reporterRow } from './reporter-rows';
 
 export const reportAssign = defineMutation({
@@ -167,9 +168,11 @@ export const reportRemoveAttachment = defineMutation({
 export const reportAddReporter = defineMutation({
   name: 'report.addReporter',
   args: z.object({ reportId: zId, reporter: zReporterRef }),
-  reads: (a) => ({ reports: [a.reportId], reporters: [a.reporter.reporterId] }),
+  // Automations: a new reporter's email domain can make a rule "anche quando la
+  // segnalazione cambia" apply. (Removing one never can: the domain condition is "any of".)
+  reads: (a) => ({ reports: [a.reportId], reporters: [a.reporter.reporterId], automations: true }),
   apply(state, a, actor, env) {
-    const { report, reporters } = loadReport(state, actor, a.reportId);
+    const { report, reporters, assignments } = loadReport(state, actor, a.reportId);
     requireNotMerged(report);
     requireStaff(actor, 'modificare i segnalatori');
     requireReporterData(actor);
@@ -185,17 +188,29 @@ export const reportAddReporter = defineMutation({
       fail('conflict', 'Questo segnalatore è già collegato alla segnalazione.');
     }
     const position = reporters.reduce((m, r) => Math.max(m, r.position + 1), 0);
+    const added = logEntry(env, actor, report.id, 'reporter_added', {
+      reporterId: ref.reporterId,
+      name: reporterName(ref.newReporter ?? state.reporters.get(ref.reporterId)),
+    });
+    const before = reporterEmails(state, reporters);
+    const email = ref.newReporter ? ref.newReporter.email : state.reporters.get(ref.reporterId)?.email;
+    const rules = runUpdateRules(
+      state,
+      { report, reporterEmails: before },
+      { report, reporterEmails: email ? [...before, email] : before },
+      assignments,
+      actor,
+      env,
+    );
     changes.push(
       {
         op: 'put',
         table: 'report_reporters',
         row: { reportId: report.id, reporterId: ref.reporterId, position },
       },
-      touch(report, actor, env, {}),
-      logEntry(env, actor, report.id, 'reporter_added', {
-        reporterId: ref.reporterId,
-        name: reporterName(ref.newReporter ?? state.reporters.get(ref.reporterId)),
-      }),
+      touch(rules.report, actor, env, {}),
+      added,
+      ...rules.changes,
     );
     return { changes, touchedReports: [report.id] };
   },
