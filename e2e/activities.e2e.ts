@@ -119,6 +119,7 @@ describe('activity planning', () => {
     await page.getByRole('link', { name: 'Cruscotto' }).click();
     const today = page.getByTestId('today-activities');
     await today.waitFor();
+    await axe(page, 'cruscotto');
     const isToday = week.today === week.monday || week.today === week.thursday;
     await expect.poll(async () => ((await today.textContent()) ?? '').includes(TITLE)).toBe(isToday);
   });
