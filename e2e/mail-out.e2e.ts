@@ -11,6 +11,9 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailIntake } from '../src-main/mail/intake';
+import { threadingKey } from '../src-main/mail/secrets';
+import { multipartMessage, textPart } from '../src-main/mail/testing/messages';
 import { startSmtpSink, type SmtpSink } from '../src-main/mail-out/testing/smtp-sink';
 import { login, startWorld, type E2EWorld } from './harness';
 
@@ -291,5 +294,32 @@ describe('mail-out', () => {
     await expect
       .poll(() => page.getByTestId('reply-text').last().textContent())
       .toBe('Gentile Nicolò, il lampione è stato riparato.');
+
+    // Days later the citizen's provider bounces that email: the report and the reporter say so.
+    const sentId = smtp.received.at(-1)!.messageId!.replace(/^<|>$/g, '');
+    const intake = createMailIntake({ services: w.core.services, threadKey: threadingKey(w.dir) });
+    const bounced = await intake.ingest(
+      multipartMessage({
+        from: 'MAILER-DAEMON@mx.example.it',
+        subject: 'Undelivered Mail Returned to Sender',
+        messageId: '<bounce-e2e@mx.example.it>',
+        contentType: 'multipart/report; report-type=delivery-status',
+        parts: [
+          textPart('Delivery failed.'),
+          'Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\nFinal-Recipient: rfc822; nicolo.carita@example.it\r\nAction: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 casella piena\r\n',
+          `Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: <${sentId}>\r\n`,
+        ],
+      }),
+      { mailboxId: 'e2e' },
+    );
+    expect(bounced).toMatchObject({ outcome: 'notice', reportId: created.id });
+    const undelivered = page.getByTestId('mail-undelivered');
+    await undelivered.waitFor({ timeout: 20_000 });
+    expect(await undelivered.textContent()).toBe(
+      'Email non recapitata: smtp; 552 casella piena (nicolo.carita@example.it).',
+    );
+    await expect
+      .poll(() => reporterTrouble.textContent(), { timeout: 20_000 })
+      .toContain('Email non recapitata: smtp; 552 casella piena');
   });
 });
