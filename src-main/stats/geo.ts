@@ -56,13 +56,19 @@ export function mapPoints(db: Sqlite, filters: ReportFilters, actor: Actor, now:
     now,
   );
   const where = b.where.length ? ' AND ' + b.where.join(' AND ') : '';
-  const rows = db
-    .prepare(
-      `SELECT r.id, r.lat, r.lon, r.status FROM ${b.from} WHERE r.lat IS NOT NULL AND r.lon IS NOT NULL${where}
-       ORDER BY ${b.order} LIMIT ${MAX_MAP_POINTS + 1}`,
-    )
-    .raw()
-    .all(...b.params) as [string, number, number, string][];
+  const select = (order: string) =>
+    db
+      .prepare(
+        `SELECT r.id, r.lat, r.lon, r.status FROM ${b.from} WHERE r.lat IS NOT NULL AND r.lon IS NOT NULL${where}
+         ${order} LIMIT ${MAX_MAP_POINTS + 1}`,
+      )
+      .raw()
+      .all(...b.params) as [string, number, number, string][];
+  // The order only decides which points a truncated map keeps (the newest): when all
+  // fit, skipping the sort reads the table once in its own order (about half the time
+  // at 50,000 reports).
+  let rows = select('');
+  if (rows.length > MAX_MAP_POINTS) rows = select(`ORDER BY ${b.order}`);
   const withoutPlace = db
     .prepare(`SELECT count(*) FROM ${b.from} WHERE (r.lat IS NULL OR r.lon IS NULL)${where}`)
     .pluck()
