@@ -8,9 +8,9 @@
 import type { Actor, Change, MutationEnv, MutationName, ReadSet } from '../src-shared/domain';
 import { createUuidV7, DomainError, formatFinalCode, MUTATIONS } from '../src-shared/domain';
 import { zodMessage } from '../src-main/core/zod-errors';
-import { BatchRows } from './row-source';
+import { BatchRows, combineWrites, type RowSource, type SqlPart } from './row-source';
 import { loadSnapshot } from './snapshot';
-import { maxVersion, versionChanges } from './rows';
+import { versionChanges } from './rows';
 import { POKE_CHANNEL, WRITE_LOCK, type Queryable, type Storage } from './storage/storage';
 
 export interface MutationRun {
@@ -19,6 +19,15 @@ export interface MutationRun {
   value: unknown;
   changes: Change[];
 }
+
+/**
+ * Runs in the push transaction after a mutation was applied (the server's mail-out
+ * writes the emails it implies, see mail-out/hook.ts); its writes go through alsoWrite.
+ */
+export type AppliedHook = (
+  w: Writer,
+  e: { name: string; value: unknown; changes: Change[] },
+) => Promise<void>;
 
 export interface WriterDeps {
   clock: () => number;
@@ -32,6 +41,8 @@ export class Writer {
   private readonly newId: () => string;
   /** Rows read and written by this transaction; they reach the database at flush(). */
   private readonly rows: BatchRows;
+  /** Other writes of the caller, sent with the rows (alsoWrite). */
+  private extra: SqlPart[] = [];
 
   private constructor(
     readonly tx: Queryable,
@@ -45,13 +56,13 @@ export class Writer {
     this.rows = new BatchRows(tx);
   }
 
+  /** In a transaction that holds WRITE_LOCK (withWriter): the lock comes before these reads. */
   static async open(tx: Queryable, deps: WriterDeps): Promise<Writer> {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-    const version = await maxVersion(tx);
-    const counters = await tx.query<{ year: number; last_seq: number }>(
-      'SELECT year, last_seq FROM code_counters',
+    const [r] = await tx.query<{ v: number | null; counters: [number, number][] | null }>(
+      `SELECT (SELECT max(version) FROM sync_rows) AS v,
+              (SELECT json_agg(json_build_array(year, last_seq)) FROM code_counters) AS counters`,
     );
-    return new Writer(tx, version, new Map(counters.map((c) => [c.year, c.last_seq])), deps);
+    return new Writer(tx, r?.v ?? 0, new Map(r?.counters ?? []), deps);
   }
 
   /**
@@ -70,7 +81,16 @@ export class Writer {
         else if (v) union[k] = v;
       }
     }
-    await loadSnapshot(this.rows, union as ReadSet);
+    const reads = union as ReadSet;
+    // The usual bulk in one statement: the reports with their children, and the
+    // categories (a small table every report names) and, when asked, the rules.
+    const reports = [...new Set(reads.reports ?? [])];
+    await this.rows.preload({
+      keys: reports.map((id) => ['reports', id]),
+      owned: { tables: ['report_assignments', 'report_reporters'], owners: reports },
+      tables: reads.automations ? ['categories', 'automation_rules'] : ['categories'],
+    });
+    await loadSnapshot(this.rows, reads);
   }
 
   /**
@@ -113,24 +133,43 @@ export class Writer {
   }
 
   /**
-   * Writes the rows and code counters of the mutations run so far. withWriter does it
-   * before commit; call it before reading sync_rows through `tx` directly.
+   * A write of the caller's (on tables other than sync_rows and code_counters), sent in
+   * the same statement as the rows at the next flush: one round trip for all.
    */
-  async flush(): Promise<void> {
-    await this.rows.flush();
-    await this.flushCodes();
+  alsoWrite(part: SqlPart): void {
+    this.extra.push(part);
   }
 
-  private async flushCodes(): Promise<void> {
-    if (this.dirtyYears.size === 0) return;
+  /**
+   * Writes the rows and code counters of the mutations run so far, and the alsoWrite
+   * parts, in one statement. withWriter does it before commit; call it before reading
+   * sync_rows through `tx` directly. `final` ends the statement (a NOTIFY).
+   */
+  async flush(final?: SqlPart): Promise<void> {
+    const parts = [this.rows.takeWrite(), this.takeCodes(), ...this.extra].filter(
+      (p): p is SqlPart => p !== null,
+    );
+    this.extra = [];
+    if (parts.length === 0 && !final) return;
+    const stmt = combineWrites(parts, final?.sql, final?.params);
+    await this.tx.query(stmt.sql, stmt.params);
+  }
+
+  private takeCodes(): SqlPart | null {
+    if (this.dirtyYears.size === 0) return null;
     const years = [...this.dirtyYears];
-    await this.tx.query(
-      `INSERT INTO code_counters (year, last_seq)
+    this.dirtyYears.clear();
+    return {
+      sql: `INSERT INTO code_counters (year, last_seq)
        SELECT * FROM unnest($1::int[], $2::int[])
        ON CONFLICT (year) DO UPDATE SET last_seq = excluded.last_seq`,
-      [years, years.map((y) => this.codes.get(y)!)],
-    );
-    this.dirtyYears.clear();
+      params: [years, years.map((y) => this.codes.get(y)!)],
+    };
+  }
+
+  /** What this transaction reads and wrote so far (for an AppliedHook's reads). */
+  get source(): RowSource {
+    return this.rows;
   }
 
   get changed(): boolean {
@@ -148,19 +187,26 @@ export interface WriteResult<T> {
   newVersion: number | null;
 }
 
-/** One writer transaction; NOTIFY (PostgreSQL) is delivered by the commit itself. */
+/**
+ * One writer transaction, WRITE_LOCK taken with its BEGIN. The writes go in one statement
+ * at the end, with the NOTIFY (PostgreSQL), which the commit itself delivers.
+ */
 export async function withWriter<T>(
   storage: Storage,
   deps: WriterDeps,
   fn: (w: Writer) => Promise<T>,
 ): Promise<WriteResult<T>> {
-  return storage.transaction(async (tx) => {
-    const w = await Writer.open(tx, deps);
-    const value = await fn(w);
-    await w.flush();
-    if (w.changed && storage.kind === 'postgres') {
-      await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, String(w.version)]);
-    }
-    return { value, newVersion: w.changed ? w.version : null };
-  });
+  return storage.transaction(
+    async (tx) => {
+      const w = await Writer.open(tx, deps);
+      const value = await fn(w);
+      await w.flush(
+        w.changed && storage.kind === 'postgres'
+          ? { sql: 'SELECT pg_notify($1, $2)', params: [POKE_CHANNEL, String(w.version)] }
+          : undefined,
+      );
+      return { value, newVersion: w.changed ? w.version : null };
+    },
+    { lock: WRITE_LOCK },
+  );
 }

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { zMutationOutcome, zPushRequest, zPushResponse } from '../src-shared/sync/protocol';
 import type { Session } from './auth';
-import { withWriter } from './apply';
+import { withWriter, type AppliedHook } from './apply';
 import { HttpError, MESSAGES } from './errors';
 import { loadActor } from './snapshot';
 import type { Storage } from './storage/storage';
@@ -21,6 +21,8 @@ export async function push(
   clock: () => number,
   session: Session,
   req: z.infer<typeof zPushRequest>,
+  /** Called inside the transaction for each applied mutation (mail-out/hook.ts). */
+  onApplied?: AppliedHook,
 ): Promise<{ response: z.infer<typeof zPushResponse>; newVersion: number | null }> {
   if (req.clientId !== session.clientId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
   const { value, newVersion } = await withWriter(storage, { clock }, async (w) => {
@@ -55,6 +57,9 @@ export async function push(
               error: { code: 'unauthenticated', message: MESSAGES.disabled },
               changes: [],
             };
+      if (onApplied && run.status === 'applied') {
+        await onApplied(w, { name: m.name, value: 'value' in run ? run.value : undefined, changes: run.changes });
+      }
       outcomes.push({ seq: m.seq, status: run.status, error: run.error });
       log.push([
         m.seq,
@@ -75,12 +80,13 @@ export async function push(
     }
     if (log.length > 0) {
       const col = (i: number) => log.map((r) => r[i]);
-      await w.tx.query(
-        `INSERT INTO mutation_log (client_id, seq, mutation_id, name, args, actor_id, status, error, at, applied_at, version)
+      // Sent with the batch's rows, in the same statement (Writer.flush).
+      w.alsoWrite({
+        sql: `INSERT INTO mutation_log (client_id, seq, mutation_id, name, args, actor_id, status, error, at, applied_at, version)
          SELECT $1, s, mid, n, a::jsonb, $2, st, e::jsonb, at, $3, v
            FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
              AS x(s, mid, n, a, st, e, at, v)`,
-        [
+        params: [
           req.clientId,
           session.userId,
           clock(),
@@ -93,8 +99,11 @@ export async function push(
           col(6),
           col(7),
         ],
-      );
-      await w.tx.query('UPDATE clients SET last_seq = $2 WHERE client_id = $1', [req.clientId, lastSeq]);
+      });
+      w.alsoWrite({
+        sql: 'UPDATE clients SET last_seq = $2 WHERE client_id = $1',
+        params: [req.clientId, lastSeq],
+      });
     }
     return { lastSeq, outcomes };
   });

@@ -31,6 +31,30 @@ export interface RowSource {
   all(table: string): Promise<DataRow[]>;
 }
 
+/** One SQL statement with its parameters ($1…), to be run alone or combined. */
+export interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Several writes as one statement (data-modifying WITH clauses): one round trip for all.
+ * The parts must touch different tables (they all see the statement's snapshot).
+ */
+export function combineWrites(parts: SqlPart[], final = 'SELECT 1', finalParams: unknown[] = []): SqlPart {
+  const params: unknown[] = [];
+  const shift = (sql: string, offset: number) =>
+    sql.replace(/\$(\d+)/g, (_, d: string) => `$${Number(d) + offset}`);
+  const ctes = parts.map((p, i) => {
+    const sql = shift(p.sql, params.length);
+    params.push(...p.params);
+    return `w${i} AS (${sql})`;
+  });
+  const tail = shift(final, params.length);
+  params.push(...finalParams);
+  return { sql: ctes.length ? `WITH ${ctes.join(',\n')}\n${tail}` : tail, params };
+}
+
 /** A row as written: its version and, for a deletion, the tombstone flag. */
 export interface VersionedRow {
   tbl: string;
@@ -161,24 +185,23 @@ export class BatchRows implements RowSource {
     }
   }
 
-  get pending(): number {
-    return this.dirty.size;
-  }
-
-  /** Writes every row changed since the last flush, in one statement. */
-  async flush(): Promise<void> {
-    if (this.dirty.size === 0) return;
+  /**
+   * The statement that writes every row changed since the last call (one upsert for all
+   * of them), or null; the caller runs it, alone or with other writes (apply.ts).
+   */
+  takeWrite(): SqlPart | null {
+    if (this.dirty.size === 0) return null;
     const rows = [...this.dirty.values()];
     this.dirty.clear();
-    await this.tx.query(
-      `INSERT INTO sync_rows (tbl, key, owner, data, version, deleted)
+    return {
+      sql: `INSERT INTO sync_rows (tbl, key, owner, data, version, deleted)
        SELECT t, k, o, d::jsonb, v, del
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[])
            AS x(t, k, o, d, v, del)
        ON CONFLICT (tbl, key) DO UPDATE
          SET owner = excluded.owner, data = excluded.data,
              version = excluded.version, deleted = excluded.deleted`,
-      [
+      params: [
         rows.map((r) => r.row.tbl),
         rows.map((r) => r.row.key),
         rows.map((r) => r.row.owner),
@@ -186,7 +209,37 @@ export class BatchRows implements RowSource {
         rows.map((r) => r.row.version),
         rows.map((r) => r.row.deleted),
       ],
+    };
+  }
+
+  /**
+   * Loads in one statement the rows a batch will read most: rows by key, the children of
+   * some owners, whole small tables. What it leaves out is still loaded on demand.
+   */
+  async preload(want: {
+    keys: [string, string][];
+    owned: { tables: string[]; owners: string[] };
+    tables: string[];
+  }): Promise<void> {
+    const keys = want.keys.filter(([t, k]) => !this.rows.has(idOf(t, k)));
+    const tables = want.tables.filter((t) => !this.loadedTables.has(t));
+    const owners = want.owned.owners.filter((o) =>
+      want.owned.tables.some((t) => !this.loadedOwners.has(idOf(t, o))),
     );
+    if (keys.length + tables.length + owners.length === 0) return;
+    const found = await this.tx.query<DataRow>(
+      `SELECT ${COLS} FROM sync_rows
+        WHERE NOT deleted AND (tbl, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       UNION ALL
+       SELECT ${COLS} FROM sync_rows WHERE NOT deleted AND tbl = ANY($3::text[]) AND owner = ANY($4::text[])
+       UNION ALL
+       SELECT ${COLS} FROM sync_rows WHERE NOT deleted AND tbl = ANY($5::text[])`,
+      [keys.map((p) => p[0]), keys.map((p) => p[1]), want.owned.tables, owners, tables],
+    );
+    this.absorb(found);
+    for (const [t, k] of keys) if (!this.rows.has(idOf(t, k))) this.rows.set(idOf(t, k), null);
+    for (const t of want.owned.tables) for (const o of owners) this.loadedOwners.add(idOf(t, o));
+    for (const t of tables) this.loadedTables.add(t);
   }
 
   /** Rows read from the database: what this batch already holds is newer. */

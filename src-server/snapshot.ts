@@ -188,24 +188,23 @@ export async function loadSnapshot(q: RowSource, reads: ReadSet): Promise<Snapsh
  * to. Never what a client claims. Null when the user does not exist.
  */
 export async function loadActor(q: Queryable, userId: string): Promise<(Actor & { user: User }) | null> {
-  const [u] = await q.query<{ data: User }>(
-    `SELECT data FROM sync_rows WHERE tbl = 'users' AND key = $1 AND NOT deleted`,
+  // One round trip: every push and pull starts with it.
+  const [u] = await q.query<{ data: User; groups: string[] | null }>(
+    `SELECT u.data, ARRAY(
+         SELECT g.key FROM sync_rows m
+           JOIN sync_rows g ON g.tbl = 'groups' AND g.key = m.owner AND NOT g.deleted
+          WHERE m.tbl = 'group_members' AND NOT m.deleted AND (m.data->>'userId') = $1
+            AND (g.data->>'active')::boolean
+          ORDER BY g.key) AS groups
+       FROM sync_rows u WHERE u.tbl = 'users' AND u.key = $1 AND NOT u.deleted`,
     [userId],
   );
   if (!u) return null;
-  const groups = await q.query<{ key: string }>(
-    `SELECT g.key FROM sync_rows m
-       JOIN sync_rows g ON g.tbl = 'groups' AND g.key = m.owner AND NOT g.deleted
-      WHERE m.tbl = 'group_members' AND NOT m.deleted AND (m.data->>'userId') = $1
-        AND (g.data->>'active')::boolean
-      ORDER BY g.key`,
-    [userId],
-  );
   return {
     id: u.data.id,
     role: u.data.role,
     permissions: u.data.permissions,
-    groupIds: groups.map((g) => g.key),
+    groupIds: u.groups ?? [],
     user: u.data,
   };
 }

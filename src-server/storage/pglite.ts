@@ -25,7 +25,11 @@ export async function openPglite(dataDir: string, migrationsFolder: string): Pro
     kind: 'pglite',
     query: direct.query,
     // A single connection sees no concurrent writer, so plain transactions are snapshots.
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, opts) =>
+      db.transaction(async (tx) => {
+        if (opts?.lock !== undefined) await tx.query('SELECT pg_advisory_xact_lock($1)', [opts.lock]);
+        return fn(wrap(tx));
+      }),
     listen: async () => null,
     close: () => db.close(),
   };

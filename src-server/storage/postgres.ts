@@ -38,8 +38,12 @@ export async function openPostgres(url: string, migrationsFolder: string): Promi
       const client = await pool.connect();
       let broken = false;
       try {
+        const begin = opts?.readOnlySnapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
+        // One round trip for both (simple protocol: no parameters, so the lock id is inlined).
         await client.query(
-          opts?.readOnlySnapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+          opts?.lock === undefined
+            ? begin
+            : `${begin}; SELECT pg_advisory_xact_lock(${Math.trunc(opts.lock)})`,
         );
         const out = await fn(wrap(client));
         await client.query('COMMIT');

@@ -11,6 +11,11 @@ export interface Queryable {
 export interface TransactionOptions {
   /** A consistent snapshot for several reads (pull pages). */
   readOnlySnapshot?: boolean;
+  /**
+   * An advisory lock taken first (pg_advisory_xact_lock), sent with BEGIN in one round
+   * trip: the writers' lock (apply.ts) is taken by every push.
+   */
+  lock?: number;
 }
 
 export interface Storage extends Queryable {
