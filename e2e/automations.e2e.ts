@@ -73,6 +73,10 @@ describe('Automazioni', () => {
     await expect
       .poll(() => page.locator('.rule-form [role="alert"]').textContent())
       .toContain('L’area sulla mappa deve avere almeno 3 punti.');
+    // Beside the map too.
+    await expect
+      .poll(() => page.getByTestId('area-error').textContent())
+      .toBe('L’area sulla mappa deve avere almeno 3 punti.');
     expect(storedRules()).toEqual([]);
 
     // Two more corners close the area around the map's centre (the message above moved the map).
@@ -174,7 +178,7 @@ describe('Automazioni', () => {
     expect(o.assignments).toEqual([]);
   });
 
-  it('rules are reordered with the arrows and switched off from the list', async () => {
+  it('rules are reordered with the arrows, edited (errors beside their fields, "anche quando cambia") and switched off', async () => {
     const token = await adminToken();
     await call(
       'automations.save',
@@ -187,6 +191,20 @@ describe('Automazioni', () => {
     await page.getByRole('button', { name: 'Sposta su «Seconda»' }).click();
     await page.getByText('Regola «Seconda» spostata su.').waitFor();
     expect(storedRules().map((r) => r.name)).toEqual(['Seconda', 'Buche a Lucia']);
+    // Edit it: a bad email domain is refused beside its field, then "anche quando cambia".
+    await page.getByRole('button', { name: 'Modifica «Seconda»' }).click();
+    await page.getByLabel('Dominio email del segnalatore').fill('non è un dominio');
+    await page.getByRole('button', { name: 'Salva regola' }).click();
+    await page.locator('#rule-domains-err').getByText('Dominio email non valido').waitFor();
+    await page.getByLabel('Dominio email del segnalatore').fill('@Comune.Bergamo.it');
+    await page.getByLabel('Anche quando la segnalazione cambia').check();
+    await page.getByRole('button', { name: 'Salva regola' }).click();
+    await page.getByText('Regola «Seconda» salvata.').waitFor();
+    const seconda = w.core.services.db
+      .prepare("SELECT on_update, conditions FROM automation_rules WHERE name = 'Seconda'")
+      .get() as { on_update: number; conditions: string };
+    expect(seconda.on_update).toBe(1);
+    expect(JSON.parse(seconda.conditions).emailDomains).toEqual(['comune.bergamo.it']);
     await page.getByLabel('Regola «Seconda» attiva').uncheck();
     await page.getByText('Regola «Seconda» disattivata.').waitFor();
     const active = w.core.services.db

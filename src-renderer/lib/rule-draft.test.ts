@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { blankDraft, draftOf, inputOf, reorder, ruleSummary, type Names, type RuleView } from './rule-draft';
+import {
+  blankDraft,
+  draftOf,
+  errorUnder,
+  inputOf,
+  reorder,
+  ruleSummary,
+  type Names,
+  type RuleView,
+} from './rule-draft';
 
 const names: Names = {
   category: (id) => ({ c1: 'Strada › Buca' })[id] ?? '?',
@@ -103,5 +112,13 @@ describe('rule draft', () => {
       ['b', 10],
       ['a', 20],
     ]);
+  });
+
+  it('finds the error under a field’s path', () => {
+    const fields = { 'conditions.words.1': 'Parola troppo corta.', 'actions.daysToClose': 'Almeno 1.' };
+    expect(errorUnder(fields, 'conditions.words')).toBe('Parola troppo corta.');
+    expect(errorUnder(fields, 'actions.daysToClose')).toBe('Almeno 1.');
+    expect(errorUnder(fields, 'conditions.word')).toBeUndefined();
+    expect(errorUnder(undefined, 'conditions.area')).toBeUndefined();
   });
 });

@@ -222,3 +222,10 @@ export function reorder(
 export function inputOfView(r: RuleView, patch: Partial<Pick<RuleView, 'sortOrder' | 'active'>>): RuleInput {
   return { ...r, ...patch };
 }
+
+/** The first validation error at or under a path ("conditions.words" covers "conditions.words.0"). */
+export function errorUnder(fields: Record<string, string> | undefined, path: string): string | undefined {
+  if (!fields) return undefined;
+  const k = Object.keys(fields).find((key) => key === path || key.startsWith(`${path}.`));
+  return k ? fields[k] : undefined;
+}
