@@ -236,6 +236,79 @@ describe('IMAP source (Dovecot)', () => {
   });
 });
 
+describe('IDLE (Dovecot)', () => {
+  it('waits in IDLE: a message appended while idling becomes a report without waiting for the poll interval', async () => {
+    const src = createImapSource(cfg(), { db: w.core.services.db, intake, clock: Date.now });
+    const polls: PollSummary[] = [];
+    const runner = runImapSource(src, { pollMs: 120_000, idle: true, onPoll: (p) => polls.push(p) });
+    try {
+      const until = Date.now() + 20_000;
+      while (polls.length < 1) {
+        if (Date.now() > until) throw new Error('first poll never ran');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Let the runner reach IDLE, then deliver.
+      await new Promise((r) => setTimeout(r, 500));
+      const t = Date.now();
+      await append(msgs(1, 100));
+      while (reports() < 1) {
+        // The poll interval is two minutes: only IDLE can bring it in this fast.
+        if (Date.now() - t > 30_000) throw new Error('the message did not arrive through IDLE');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      while (polls.length < 2) await new Promise((r) => setTimeout(r, 20));
+      // The second poll, woken by IDLE, is the one that brought it.
+      expect(polls[1]!.fetched).toBe(1);
+      console.info(`[idle] report ${Date.now() - t} ms after APPEND`);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('mail that arrived between the poll and IDLE is not left waiting; a dropped IDLE reconnects with backoff', async () => {
+    const proxy = await startProxy(dovecot.port);
+    try {
+      const src = createImapSource(cfg({ port: proxy.port }), {
+        db: w.core.services.db,
+        intake,
+        clock: Date.now,
+      });
+      await src.pollOnce();
+      await append(msgs(1, 200));
+      const stopped = new Promise<void>(() => undefined);
+      expect(await src.waitForMail(120_000, stopped)).toBe('mail');
+
+      const errors: number[] = [];
+      const runner = runImapSource(src, {
+        pollMs: 120_000,
+        idle: true,
+        backoffMs: 20,
+        onError: (_e, attempt) => errors.push(attempt),
+      });
+      try {
+        const until = Date.now() + 30_000;
+        while (reports() < 1) {
+          if (Date.now() > until) throw new Error('first message never arrived');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        proxy.dropAll(); // the IDLE connection dies
+        await new Promise((r) => setTimeout(r, 300));
+        await append(msgs(1, 201));
+        while (reports() < 2) {
+          if (Date.now() > until) throw new Error('no reconnect after the drop');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(errors.length).toBeGreaterThanOrEqual(1);
+      } finally {
+        await runner.stop();
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('runImapSource', () => {
   it('polls without any callback and stops at once even when stopped during a poll', async () => {
     let polls = 0;

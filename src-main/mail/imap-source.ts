@@ -15,6 +15,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Sqlite } from '../db/migrate';
 import type { IngestResult, MailIntake, PreparedMail } from './intake';
+import { waitForMail, type IdleOutcome } from './imap-idle';
 import { folderState, saveFolderState } from './mail-repo';
 
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
@@ -57,8 +58,10 @@ export interface ImapSourceDeps {
 export function imapClient(
   cfg: Pick<ImapMailboxConfig, 'host' | 'port' | 'security' | 'username' | 'password'>,
   timeoutMs = 15_000,
+  extra: { disableAutoIdle?: boolean } = {},
 ) {
   return new ImapFlow({
+    ...extra,
     host: cfg.host,
     port: cfg.port,
     secure: cfg.security === 'tls',
@@ -74,6 +77,8 @@ export function imapClient(
 export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
   const { db, intake, clock } = deps;
   const chunk = deps.chunkSize ?? 100;
+  /** UIDNEXT when the last poll looked: IDLE compares against it. */
+  let seenUidNext: number | null = null;
   const group = deps.commitGroup ?? 50;
 
   /**
@@ -132,6 +137,7 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
     client.on('error', (e: unknown) => deps.onError?.(e));
     await client.connect();
     const summary: PollSummary = { fetched: 0, results: [], failed: 0, resynced: false };
+    let summaryUidNext: number | null = null;
     try {
       if (cfg.processedFolder) {
         try {
@@ -145,6 +151,7 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
         const box = client.mailbox;
         if (!box) throw new Error(`Cartella ${cfg.folder} non disponibile`);
         const uidValidity = String(box.uidValidity);
+        summaryUidNext = box.uidNext;
         const saved = folderState(db, cfg.id, cfg.folder);
         let lastUid = saved?.lastUid ?? 0;
         if (saved && saved.uidValidity !== uidValidity) {
@@ -191,14 +198,28 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
         client.close();
       }
     }
+    seenUidNext = summaryUidNext;
     return summary;
   }
 
-  return { pollOnce };
+  return {
+    pollOnce,
+    /** Waits in IDLE for new mail (see imap-idle.ts). */
+    waitForMail: (maxMs: number, stopped: Promise<void>) =>
+      waitForMail(cfg, {
+        seenUidNext,
+        maxMs,
+        stopped,
+        connectTimeoutMs: deps.connectTimeoutMs,
+        onError: deps.onError,
+      }),
+  };
 }
 
 export interface RunnerOptions {
   pollMs: number;
+  /** Wait in IDLE between polls when the server has it; poll every pollMs otherwise. */
+  idle?: boolean;
   /** First retry delay; doubles up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -206,11 +227,24 @@ export interface RunnerOptions {
   onError?: (err: unknown, attempt: number) => void;
 }
 
-/** Polls forever: interval between good polls, exponential backoff after failures. */
-export function runImapSource(source: { pollOnce(): Promise<PollSummary> }, o: RunnerOptions) {
+export interface PollingSource {
+  pollOnce(): Promise<PollSummary>;
+  waitForMail?(maxMs: number, stopped: Promise<void>): Promise<IdleOutcome>;
+}
+
+/**
+ * Polls forever: between good polls it waits in IDLE (new mail → poll at once) or
+ * sleeps pollMs; after a failure (a poll or the IDLE connection) it backs off
+ * exponentially and reconnects.
+ */
+export function runImapSource(source: PollingSource, o: RunnerOptions) {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let wake: (() => void) | null = null;
+  let markStopped: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => (markStopped = resolve));
+  // A server without IDLE says so once; from then on this runner simply polls.
+  let idle = !!o.idle && !!source.waitForMail;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       // stop() may have come while a poll was running: do not start a new wait.
@@ -225,8 +259,14 @@ export function runImapSource(source: { pollOnce(): Promise<PollSummary> }, o: R
         // Not `o.onPoll?.(await …)`: an absent callback would skip the poll itself.
         const summary = await source.pollOnce();
         o.onPoll?.(summary);
+        if (idle && !stopped) {
+          const r = await source.waitForMail!(o.pollMs, stopSignal);
+          if (r === 'no-idle') {
+            idle = false;
+            await sleep(o.pollMs);
+          }
+        } else await sleep(o.pollMs);
         failures = 0;
-        await sleep(o.pollMs);
       } catch (e) {
         failures++;
         o.onError?.(e, failures);
@@ -238,6 +278,7 @@ export function runImapSource(source: { pollOnce(): Promise<PollSummary> }, o: R
   return {
     async stop() {
       stopped = true;
+      markStopped();
       if (timer) clearTimeout(timer);
       wake?.();
       await done;

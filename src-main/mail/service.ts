@@ -1,5 +1,6 @@
 /**
- * The mail intake inside a core: one polling runner per enabled mailbox, restarted
+ * The mail intake inside a core: one runner per enabled mailbox (IDLE where the server
+ * has it and the mailbox wants it, polling otherwise), restarted
  * when an administrator saves its settings, stopped with the core.
  */
 import type { CoreServices } from '../core/context';
@@ -54,6 +55,7 @@ export function createMailService(o: MailServiceOptions) {
       m.id,
       runImapSource(source, {
         pollMs: m.pollSeconds * 1000,
+        idle: m.useIdle,
         backoffMs: 5_000,
         onError: (e, attempt) => log(`${m.name}: tentativo ${attempt} fallito: ${(e as Error).message}`),
       }),
