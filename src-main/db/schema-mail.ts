@@ -24,6 +24,8 @@ export const mailMailboxes = sqliteTable('mail_mailboxes', {
   processedFlag: text('processed_flag').notNull().default('$SportelloAcquisito'),
   pollSeconds: integer('poll_seconds').notNull().default(120),
   useIdle: integer('use_idle', { mode: 'boolean' }).notNull().default(true),
+  /** New reports wait in "Da revisionare" until a clerk confirms category and place. */
+  reviewInbox: integer('review_inbox', { mode: 'boolean' }).notNull().default(false),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -55,5 +57,33 @@ export const mailMessages = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.mailboxId, t.mailKey] }),
     index('mail_messages_message_id').on(t.mailboxId, t.messageId),
+  ],
+);
+
+/**
+ * "Da revisionare": messages of a mailbox with the review inbox on, parsed and with
+ * their files stored, waiting for a clerk to confirm category and place (→ the report,
+ * at the same deterministic id the intake would have used) or to discard them. Kept on
+ * the installation that pulls the mailbox, like the rest of this file; decided rows stay
+ * as the record of who decided what.
+ */
+export const mailReview = sqliteTable(
+  'mail_review',
+  {
+    mailboxId: text('mailbox_id').notNull(),
+    mailKey: text('mail_key').notNull(),
+    reportId: text('report_id').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    /** The report.receiveMail arguments prepared by the intake (JSON). */
+    args: text('args').notNull(),
+    /** 'pending' | 'confirmed' | 'discarded' */
+    status: text('status').notNull().default('pending'),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.mailboxId, t.mailKey] }),
+    index('mail_review_status').on(t.status, t.receivedAt),
   ],
 );
