@@ -81,6 +81,20 @@ describe('migration 0009_duplicates', () => {
       expect(findDuplicates(db, probe).map((d) => d.candidate.id)).toEqual(['a5']);
       expect(mergedReports(db, 'a5').map((m) => m.id)).toEqual(['a3']);
 
+      // An upsert (as the bootstrap's bulk writer gives a placeholder its real row) that
+      // sets a category whose key exists: the trigger must not turn into a conflict.
+      db.prepare(
+        `INSERT INTO reports (seq, id, code, title, channel, status, created_by, created_at, updated_by, updated_at)
+         VALUES (6, 'a6', '~a6', 'Sincronizzazione in corso…', 'interno', 'nuovo', '', ?, '', ?)`,
+      ).run(T, T);
+      db.prepare(
+        `INSERT INTO reports (id, code, title, category_id, lat, lon, channel, status, created_by, created_at, updated_by, updated_at)
+         VALUES ('a6', '2026-000006', 'Buca', 'buca', 45.70386, 9.66246, 'telefono', 'nuovo', 'u1', ?, 'u1', ?)
+         ON CONFLICT (id) DO UPDATE SET code = excluded.code, category_id = excluded.category_id,
+           lat = excluded.lat, lon = excluded.lon`,
+      ).run(T + DAY, T + DAY);
+      expect(tree()).toEqual([2, 3, 5, 6]);
+
       const plan = (sql: string) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
           .map((r) => r.detail)
