@@ -107,5 +107,20 @@ describe('aggregation with a sync server', () => {
       const main = await pc.ok<ReportDetail>('reports.get', { id: a.id });
       expect(main.log.filter((e) => e.action === 'merged').length).toBe(2); // b (manual), c (rule)
     }
+
+    // A PC bootstrapped now (bulk writer) has the R*Tree filled: suggestions work at once.
+    const pc3 = await pool.replica('lucia.verdi');
+    const s = await pc3.ok<{ rows: { id: string }[] }>('duplicates.suggest', {
+      categoryId: buca.id,
+      ...PIAZZA_VECCHIA,
+    });
+    expect(s.rows.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    const db = pc3.core.services.db;
+    expect(db.prepare('SELECT count(*) FROM reports_geo').pluck().get()).toBe(
+      db
+        .prepare('SELECT count(*) FROM reports WHERE lat IS NOT NULL AND category_id IS NOT NULL')
+        .pluck()
+        .get(),
+    );
   });
 });
