@@ -10,6 +10,7 @@ import { zReportFilters, SORT_FIELDS } from '../../src-shared/api';
 import { EXPORT_FORMATS, type ExportFormat } from '../../src-shared/api/calls-stats';
 import {
   CHANNELS,
+  COUNTED_STATUSES,
   createUuidV7,
   REPORT_STATUSES,
   type Channel,
@@ -103,7 +104,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
     });
     const filters = zReportFilters.parse({
       q: values.q ?? '',
-      statuses: statuses.length ? statuses : [...REPORT_STATUSES],
+      // Merged reports are exported once, as their main report, unless asked for.
+      statuses: statuses.length ? statuses : [...COUNTED_STATUSES],
       categoryIds,
       channels,
       from: values.from ? parseDay(values.from, false) : null,

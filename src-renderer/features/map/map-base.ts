@@ -12,7 +12,8 @@ import type { MapSettings } from '../../../src-shared/api/calls-stats';
 import { api } from '../../lib/api/client';
 import { base64ToBlob } from '../../lib/files';
 
-export const STATUS_COLORS = ['#2f6fc4', '#d98b1c', '#3c8d4f'] as const;
+/** By index in REPORT_STATUSES: nuovo, in gestione, chiuso, aggregata. */
+export const STATUS_COLORS = ['#2f6fc4', '#d98b1c', '#3c8d4f', '#7a8494'] as const;
 
 export async function loadMapSettings(): Promise<MapSettings | null> {
   const res = await api.invoke('map.settings.get', {});
