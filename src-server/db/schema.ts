@@ -194,3 +194,57 @@ export const mailSettings = pgTable('mail_settings', {
   value: jsonb('value').notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Mail-in with a sync server: the IMAP mailboxes the server pulls (administrators edit
+ * them from a synced PC; the password sealed with the server's key, never sent back).
+ * When the PC syncs, only the server pulls: see src-server/mail-intake/.
+ */
+export const mailMailboxes = pgTable('mail_mailboxes', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  host: text('host').notNull(),
+  port: integer('port').notNull(),
+  security: text('security').notNull(),
+  username: text('username').notNull(),
+  passwordSealed: text('password_sealed').notNull(),
+  folder: text('folder').notNull(),
+  processedFolder: text('processed_folder'),
+  processedFlag: text('processed_flag').notNull(),
+  pollSeconds: integer('poll_seconds').notNull(),
+  useIdle: boolean('use_idle').notNull().default(true),
+  reviewInbox: boolean('review_inbox').notNull().default(false),
+  enabled: boolean('enabled').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});
+
+/** Per folder: UIDVALIDITY and the last UID read (a new UIDVALIDITY reads it all again). */
+export const mailFolderState = pgTable(
+  'mail_folder_state',
+  {
+    mailboxId: text('mailbox_id').notNull(),
+    folder: text('folder').notNull(),
+    uidValidity: text('uid_validity').notNull(),
+    lastUid: bigint('last_uid', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.folder] })],
+);
+
+/**
+ * Every message the server's intake handled, by its identity in the mailbox (mailKey,
+ * see src-main/mail/identity.ts), written in the transaction of the report it became.
+ */
+export const mailMessages = pgTable(
+  'mail_messages',
+  {
+    mailboxId: text('mailbox_id').notNull(),
+    mailKey: text('mail_key').notNull(),
+    messageId: text('message_id'),
+    kind: text('kind').notNull(),
+    reportId: text('report_id'),
+    at: bigint('at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.mailKey] })],
+);
