@@ -56,6 +56,8 @@ export interface SenderOptions {
   /** A `sending` row older than this was abandoned by a dead process. */
   staleMs?: number;
   batchSize?: number;
+  /** Group commit interval of the marks (MARK_EVERY_MS). */
+  markEveryMs?: number;
   log?: (msg: string) => void;
   /** Called after rows changed state (the UI refreshes the report). */
   onUpdate?: (reportIds: string[]) => void;
@@ -103,25 +105,30 @@ export function createMailSender(o: SenderOptions) {
   const inFlight = new Set<string>();
   /** Outcomes waiting for the next group commit. */
   let pendingMarks: (() => void)[] = [];
-  let flushScheduled: Promise<void> | null = null;
+  let flush: { promise: Promise<void>; run: () => void; timer: ReturnType<typeof setTimeout> } | null = null;
   function mark(fn: () => void): Promise<void> {
     pendingMarks.push(fn);
-    flushScheduled ??= new Promise<void>((resolve) =>
-      setTimeout(() => {
+    if (!flush) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      const run = () => {
+        clearTimeout(f.timer);
+        if (flush === f) flush = null;
         const batch = pendingMarks;
         pendingMarks = [];
-        flushScheduled = null;
         try {
-          if (alive()) o.db.transaction(() => batch.forEach((f) => f()))();
+          if (alive()) o.db.transaction(() => batch.forEach((m) => m()))();
         } catch (e) {
           // The rows stay `sending` and are taken again once stale: nothing is lost.
           log(`stato delle email non salvato: ${(e as Error).message}`);
         } finally {
           resolve();
         }
-      }, MARK_EVERY_MS),
-    );
-    return flushScheduled;
+      };
+      const f = { promise, run, timer: setTimeout(run, o.markEveryMs ?? MARK_EVERY_MS) };
+      flush = f;
+    }
+    return flush.promise;
   }
   let transport: { key: string; t: Transporter } | null = null;
   let running: Promise<void> | null = null;
@@ -236,6 +243,8 @@ export function createMailSender(o: SenderOptions) {
       transport = null;
     },
     async stop(): Promise<void> {
+      // A clean stop writes the marks still waiting: nothing goes twice on a normal quit.
+      flush?.run();
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
