@@ -327,5 +327,35 @@ describe('sync with a real server', () => {
         'updated',
       ]);
     }
+
+    // The server reads the reporters' email domains too: a rule on category and domain
+    // fires on the PC and again on the server, so its note survives the sync, once.
+    await admin.ok('automations.save', {
+      name: 'Verde dal Comune',
+      onUpdate: true,
+      conditions: { categoryIds: [verde.id], emailDomains: ['comune.bergamo.it'] },
+      actions: { note: 'Segnalazione di un ufficio comunale' },
+    });
+    await admin.sync();
+    await b.sync();
+    const other = await b.ok<{ id: string }>('reports.create', {
+      fields: { title: 'Siepe da potare', channel: 'email', categoryId: null },
+      reporters: [
+        {
+          reporterId: '0190a0a0-0000-7000-8000-00000000c0de',
+          newReporter: { nome: 'Ufficio', cognome: 'Tecnico', email: 'tecnico@comune.bergamo.it' },
+        },
+      ],
+    });
+    await b.sync();
+    await b.ok('reports.update', { id: other.id, patch: { categoryId: verde.id } });
+    await b.sync();
+    await admin.sync();
+    for (const r of [b, admin]) {
+      const d = await r.ok<ReportDetail>('reports.get', { id: other.id });
+      expect(d.log.filter((e) => e.data?.byRule === 'Verde dal Comune').map((e) => e.text)).toEqual([
+        'Segnalazione di un ufficio comunale',
+      ]);
+    }
   });
 });
