@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { italianSmtpError, verdictOf } from './errors';
 import { smtpTransport } from './sender';
+import { startSmtpSink } from './testing/smtp-sink';
 
 const account = (port: number) => ({
   host: '127.0.0.1',
@@ -53,6 +54,31 @@ describe('italianSmtpError', () => {
       /^Server SMTP 127\.0\.0\.1:\d+ non raggiungibile: il server ha chiuso la connessione/,
     );
     expect(msg).not.toMatch(/ECONN|Error/);
+  });
+
+  it('TLS on the wrong port or STARTTLS refused: what to change, without OpenSSL internals', async () => {
+    const sink = await startSmtpSink();
+    try {
+      for (const [security, expected] of [
+        ['tls', /non riuscita: su questa porta il server non parla TLS \(prova «STARTTLS»/],
+        ['starttls', /non riuscita: il server non accetta STARTTLS su questa porta/],
+      ] as const) {
+        const t = smtpTransport({ ...account(sink.port), security }, false);
+        const err = await t
+          .sendMail({ from: 'a@example.it', to: 'b@example.it', subject: 's', text: 't' })
+          .then(
+            () => null,
+            (e: unknown) => e,
+          );
+        t.close();
+        const msg = italianSmtpError(err, '127.0.0.1', sink.port);
+        expect(msg).toMatch(/^Connessione sicura \(TLS\) con il server SMTP 127\.0\.0\.1:\d+ /);
+        expect(msg).toMatch(expected);
+        expect(msg).not.toMatch(/ssl3|openssl|Error/i);
+      }
+    } finally {
+      await sink.close();
+    }
   });
 
   it('5xx and 4xx keep the server’s own words', () => {

@@ -33,7 +33,7 @@ export function italianSmtpError(err: unknown, host?: string, port?: number): st
   if (e.code === 'EAUTH')
     return `Accesso rifiutato dal server SMTP${where}: controlla nome utente e password. (${detail})`;
   if (/tls|ssl|certificate|wrong version number/i.test(e.message ?? '') || e.code === 'ETLS')
-    return `Connessione sicura (TLS) con il server SMTP${where} non riuscita: controlla la porta e il tipo di sicurezza (TLS, STARTTLS, nessuna). (${detail})`;
+    return `Connessione sicura (TLS) con il server SMTP${where} non riuscita: ${tlsReason(e.message ?? '')}.`;
   if (typeof e.responseCode === 'number') {
     if (e.responseCode >= 500) return `Il server SMTP ha rifiutato il messaggio: ${detail}`;
     return `Il server SMTP ha rinviato il messaggio (errore temporaneo): ${detail}`;
@@ -54,4 +54,15 @@ function networkReason(raw: string): string {
   if (/ECONNRESET|closed/i.test(raw))
     return 'il server ha chiuso la connessione (controlla la porta e la sicurezza)';
   return 'controlla l’indirizzo, la porta e la rete';
+}
+
+/** TLS failures without OpenSSL's internals: what to change in the form. */
+function tlsReason(raw: string): string {
+  if (/STARTTLS/i.test(raw))
+    return 'il server non accetta STARTTLS su questa porta (prova «TLS» sulla porta 465, o «Nessuna» in una rete fidata)';
+  if (/wrong version number|packet length too long|unknown protocol/i.test(raw))
+    return 'su questa porta il server non parla TLS (prova «STARTTLS», di solito sulla porta 587)';
+  if (/self.signed|certificate|unable to verify|CERT_/i.test(raw))
+    return 'il certificato del server non è valido o non è riconosciuto (chiedi al gestore della posta)';
+  return 'controlla la porta e il tipo di sicurezza (TLS, STARTTLS, nessuna)';
 }
