@@ -93,6 +93,10 @@ describe('Aggregazione dei duplicati', () => {
     await expect
       .poll(() => page.locator('section[aria-labelledby="sec-rep"]').textContent())
       .toContain('Bruno');
+    // Its reporter is marked as coming from the merged report (changed there, after «Separa»).
+    expect(await page.locator('section[aria-labelledby="sec-rep"]').textContent()).toContain(
+      `dalla ${dup.code}`,
+    );
     const stored = await api<ReportDetail>('reports.get', { id: dup.id }, token);
     expect(stored.status).toBe('aggregata');
     expect(stored.mergedInto).toBe(main.id);
