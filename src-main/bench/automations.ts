@@ -19,6 +19,7 @@ import { DEMO_ADMIN, DEMO_OPERATOR } from '../core/demo/demo-data';
 import { createRng } from '../core/demo/prng';
 import { loadSnapshot } from '../db/repos/entities';
 import { toReport, REPORT_COLS } from '../db/repos/rows';
+import { measureRulesOnUpdate } from './automations-rules';
 import { defaultReplicaDir, ensureReplica } from './replica-cache';
 import { emit, log, percentile, sample, type Figure } from './stats';
 
@@ -29,6 +30,7 @@ const RULES = 200;
 export const AUTOMATIONS_TARGETS: Record<string, { max: number; unit: Figure['unit'] }> = {
   duplicates_p95_ms: { max: 5, unit: 'ms' },
   rules_per_report_ms: { max: 1, unit: 'ms' },
+  rules_on_update_ms: { max: 1, unit: 'ms' },
 };
 
 /** Each of n runs repeated 5 times, keeping the fastest: the cost without preemption. */
@@ -243,6 +245,9 @@ export async function runAutomationsBench(opts: { reports: number; dataDir?: str
       });
     });
     put('create_with_200_rules_p95_ms', percentile(create, 95));
+
+    log('[bench] Le stesse 200 regole «anche quando cambia», su un cambio di categoria…');
+    await measureRulesOnUpdate(db, sampleReports, categories, actor, put);
     for (const f of figures) {
       const t = AUTOMATIONS_TARGETS[f.name];
       if (t && f.value > t.max)

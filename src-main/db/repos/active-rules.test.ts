@@ -32,6 +32,8 @@ describe('activeRules', () => {
     expect(second).not.toBe(first);
     expect(second[0]!.conditions.categoryIds).toEqual([f.stradaId]);
     // A writer that bypasses applyChange (the bootstrap's bulk writer, a wipe).
+    db.prepare('UPDATE automation_rules SET on_update = 1').run();
+    expect(activeRules(db)[0]!.onUpdate).toBe(true);
     db.prepare('UPDATE automation_rules SET active = 0').run();
     expect(activeRules(db)).toEqual([]);
   });

@@ -25,10 +25,11 @@ export function rulesChanged(db: Sqlite): void {
 export function activeRules(db: Sqlite): AutomationRule[] {
   const k = stmt(
     db,
-    `SELECT count(*) AS n, total(updated_at) AS t, total(active) AS a, total(sort_order) AS o,
-            total(length(conditions) + length(actions) + length(name)) AS l FROM automation_rules`,
-  ).get() as { n: number; t: number; a: number; o: number; l: number };
-  const key = `${writes.get(db) ?? 0}:${k.n}:${k.t}:${k.a}:${k.o}:${k.l}`;
+    `SELECT count(*) AS n, total(updated_at) AS t, total(active) AS a, total(on_update) AS u,
+            total(sort_order) AS o, total(length(conditions) + length(actions) + length(name)) AS l
+       FROM automation_rules`,
+  ).get() as { n: number; t: number; a: number; u: number; o: number; l: number };
+  const key = `${writes.get(db) ?? 0}:${k.n}:${k.t}:${k.a}:${k.u}:${k.o}:${k.l}`;
   const hit = cache.get(db);
   if (hit && hit.key === key) return hit.rules;
   const rules = (
