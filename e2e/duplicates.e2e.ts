@@ -123,4 +123,52 @@ describe('Aggregazione dei duplicati', () => {
     expect(back.merged).toEqual([]);
     expect(back.reporters.map((r) => r.nome)).toEqual(['Adele']);
   });
+
+  it('while entering: «Possibili duplicati» and «Aggrega a questa», saved and merged in one go', async () => {
+    const token = (
+      await api<{ token: string }>('auth.login', { username: 'lucia.verdi', password: 'demo1234' }, '')
+    ).token;
+    const dir = await api<{ categories: { id: string; parentId: string | null; name: string }[] }>(
+      'directory.get',
+      {},
+      token,
+    );
+    const buca = dir.categories.find((c) => c.name === 'Buca' && c.parentId)!;
+    const existing = await api<{ id: string; code: string }>(
+      'reports.create',
+      {
+        fields: {
+          title: 'Buca sulla provinciale',
+          categoryId: buca.id,
+          address: 'Via dei Prati',
+          lat: 45.81,
+          lon: 9.81,
+          channel: 'telefono',
+        },
+      },
+      token,
+    );
+
+    const page = await w.newPage();
+    await login(page, 'lucia.verdi', 'demo1234');
+    await page.getByRole('link', { name: 'Nuova segnalazione' }).click();
+    await page.getByLabel('Titolo').fill('Ancora la buca sulla provinciale');
+    await page.getByLabel('Categoria', { exact: true }).selectOption({ label: 'Strada' });
+    await page.getByLabel('Sottocategoria').selectOption({ label: 'Buca' });
+    await page.getByLabel('Latitudine').fill('45.8101');
+    await page.getByLabel('Longitudine').fill('9.81');
+    const box = page.getByTestId('new-report-duplicates');
+    const row = box.locator(`[data-testid="duplicate-row"][data-code="${existing.code}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('A 11 m');
+    await axe(page, 'nuova segnalazione con possibili duplicati');
+    await row.getByRole('button', { name: 'Aggrega a questa' }).click();
+    await expect.poll(() => page.getByTestId('merge-on-save').textContent()).toContain(existing.code);
+    await page.getByRole('button', { name: 'Salva segnalazione' }).click();
+
+    await expect.poll(() => page.getByTestId('report-code').textContent()).toBe(existing.code);
+    await page.getByTestId('merged-panel').locator('[data-testid="merged-row"]').waitFor();
+    const main = await api<ReportDetail>('reports.get', { id: existing.id }, token);
+    expect(main.merged.map((m) => m.title)).toEqual(['Ancora la buca sulla provinciale']);
+  });
 });
