@@ -1,4 +1,8 @@
-/** The sender's group-committed marks: pending until their interval, written at once by a clean stop. */
+/**
+ * The sender's marks: each row is marked as soon as the server accepted it (a window
+ * of one message), committed to the WAL where another connection sees it, and the
+ * connection's synchronous=FULL is left as it was.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,20 +14,24 @@ import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
 
 let dir: string;
 let db: Sqlite;
+let other: Sqlite | undefined;
 let smtp: SmtpSink;
 afterEach(async () => {
+  other?.close();
   db?.close();
   await smtp?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('sender marks', () => {
-  it('accepted messages wait for the group commit; a clean stop writes them, so nothing goes twice', async () => {
+  it('marks each accepted message at once, visibly to another connection, keeping synchronous=FULL', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sportello-sender-'));
-    db = openDatabase(join(dir, 'sportello.db'));
+    const file = join(dir, 'sportello.db');
+    db = openDatabase(file);
     migrateDatabase(db);
+    other = openDatabase(file);
     smtp = await startSmtpSink();
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 2; i++)
       queueEmail(
         db,
         {
@@ -40,10 +48,21 @@ describe('sender marks', () => {
         },
         1,
       );
+    // The second message's answer is held until the first one's row reads `sent` from
+    // the other connection: marks do not wait for the rest of the batch.
+    let seenByOther = -1;
+    smtp.beforeAnswer = async (n) => {
+      if (n !== 2) return;
+      const end = Date.now() + 5_000;
+      while (Date.now() < end) {
+        seenByOther = countByStatus(other!).sent;
+        if (seenByOther === 1) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
     const sender = createMailSender({
       db,
       clock: Date.now,
-      markEveryMs: 60_000,
       account: () => ({
         host: '127.0.0.1',
         port: smtp.port,
@@ -56,14 +75,10 @@ describe('sender marks', () => {
       }),
       readAttachment: () => Buffer.alloc(0),
     });
-    void sender.poke();
-    const end = Date.now() + 10_000;
-    while (smtp.received.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    expect(smtp.received).toHaveLength(3);
-    await new Promise((r) => setTimeout(r, 300));
-    // Accepted by the server, not yet marked: the marks wait for the interval.
-    expect(countByStatus(db)).toMatchObject({ sending: 3, sent: 0 });
+    await sender.poke();
     await sender.stop();
-    expect(countByStatus(db)).toEqual({ queued: 0, sending: 0, sent: 3, failed: 0 });
+    expect(seenByOther).toBe(1);
+    expect(countByStatus(other)).toEqual({ queued: 0, sending: 0, sent: 2, failed: 0 });
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
   });
 });

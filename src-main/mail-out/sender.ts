@@ -9,11 +9,12 @@
  * that message twice (recipients' clients usually fold identical Message-IDs); nothing
  * is ever lost.
  *
- * Marks are group-committed: the answers the SMTP server gave within MARK_EVERY_MS are
- * written in one transaction, because an fsync per message (synchronous=FULL) cost
- * more than the sending itself (4 s of fsync for 1,000 messages on these disks). So a
- * crash may send twice the messages accepted in the last MARK_EVERY_MS before it — at
- * most a handful at full speed, none when mail trickles in; still nothing is lost.
+ * Each mark is written as soon as the server answered, with synchronous=NORMAL for that
+ * one statement: in WAL mode the commit reaches the operating system at once (a killed
+ * process loses nothing) but skips the fsync, which cost more than the sending itself
+ * (4 s of fsync for 1,000 messages on these disks). Only a power cut may lose the
+ * latest marks, and those emails then go twice; the rows themselves were queued with
+ * the mutation's own FULL commit, so no email is ever lost.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Sqlite } from '../db/migrate';
@@ -28,9 +29,6 @@ import {
   type OutboxRow,
 } from './outbox-repo';
 import type { SmtpSecurity } from './settings-repo';
-
-/** Group commit of the marks: at most this long between an SMTP answer and its row's mark. */
-export const MARK_EVERY_MS = 20;
 
 export interface SmtpConfig {
   host: string;
@@ -56,8 +54,6 @@ export interface SenderOptions {
   /** A `sending` row older than this was abandoned by a dead process. */
   staleMs?: number;
   batchSize?: number;
-  /** Group commit interval of the marks (MARK_EVERY_MS). */
-  markEveryMs?: number;
   log?: (msg: string) => void;
   /** Called after rows changed state (the UI refreshes the report). */
   onUpdate?: (reportIds: string[]) => void;
@@ -103,32 +99,19 @@ export function createMailSender(o: SenderOptions) {
   const batchSize = o.batchSize ?? 500;
   const log = o.log ?? ((m: string) => console.warn(`[mail-out] ${m}`));
   const inFlight = new Set<string>();
-  /** Outcomes waiting for the next group commit. */
-  let pendingMarks: (() => void)[] = [];
-  let flush: { promise: Promise<void>; run: () => void; timer: ReturnType<typeof setTimeout> } | null = null;
-  function mark(fn: () => void): Promise<void> {
-    pendingMarks.push(fn);
-    if (!flush) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      const run = () => {
-        clearTimeout(f.timer);
-        if (flush === f) flush = null;
-        const batch = pendingMarks;
-        pendingMarks = [];
-        try {
-          if (alive()) o.db.transaction(() => batch.forEach((m) => m()))();
-        } catch (e) {
-          // The rows stay `sending` and are taken again once stale: nothing is lost.
-          log(`stato delle email non salvato: ${(e as Error).message}`);
-        } finally {
-          resolve();
-        }
-      };
-      const f = { promise, run, timer: setTimeout(run, o.markEveryMs ?? MARK_EVERY_MS) };
-      flush = f;
+  /** One mark, committed without fsync (see the header); the connection's setting is restored. */
+  function mark(fn: () => void): void {
+    if (!alive()) return;
+    const before = o.db.pragma('synchronous', { simple: true }) as number;
+    o.db.pragma('synchronous = NORMAL');
+    try {
+      fn();
+    } catch (e) {
+      // The row stays `sending` and is taken again once stale: nothing is lost.
+      log(`stato dell’email non salvato: ${(e as Error).message}`);
+    } finally {
+      o.db.pragma(`synchronous = ${before}`);
     }
-    return flush.promise;
   }
   let transport: { key: string; t: Transporter } | null = null;
   let running: Promise<void> | null = null;
@@ -160,18 +143,18 @@ export function createMailSender(o: SenderOptions) {
         })),
       });
       const at = o.clock();
-      await mark(() => markSent(o.db, row.id, at));
+      mark(() => markSent(o.db, row.id, at));
     } catch (err) {
       if (!alive()) return;
       const attempts = row.attempts + 1;
       const verdict = verdictOf(err);
       const msg = italianSmtpError(err, a.host, a.port);
       if (verdict === 'fail' || (verdict === 'retry' && attempts >= maxAttempts)) {
-        await mark(() => markFailed(o.db, row.id, msg));
+        mark(() => markFailed(o.db, row.id, msg));
         log(`${row.to}: ${msg}`);
       } else {
         const next = o.clock() + backoff(attempts);
-        await mark(() => markRetry(o.db, row.id, next, msg));
+        mark(() => markRetry(o.db, row.id, next, msg));
       }
     }
   }
@@ -243,8 +226,6 @@ export function createMailSender(o: SenderOptions) {
       transport = null;
     },
     async stop(): Promise<void> {
-      // A clean stop writes the marks still waiting: nothing goes twice on a normal quit.
-      flush?.run();
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
