@@ -76,8 +76,9 @@ export function words(text: string): Set<string> {
   const out = new Set<string>();
   for (const w of fold(text).split(/[^\p{L}\p{N}]+/u)) {
     if (w.length < 4 || STOP.has(w)) continue;
-    // A crude Italian stem: "buche" and "buca", "lampione" and "lampioni" meet.
-    out.add(w.length > 5 ? w.slice(0, -1) : w.replace(/[aeio]$/, ''));
+    // A crude Italian stem: the final vowel goes, and the h of -che/-ghe plurals, so
+    // "buche" and "buca", "lampione" and "lampioni", "città" and "citta" meet.
+    out.add(w.replace(/[aeiou]$/, '').replace(/([cg])h$/, '$1'));
   }
   return out;
 }
