@@ -321,5 +321,15 @@ describe('mail-out', () => {
     await expect
       .poll(() => reporterTrouble.textContent(), { timeout: 20_000 })
       .toContain('Email non recapitata: smtp; 552 casella piena');
+
+    // A colleague without «può rispondere» nor reporters' data: no Rispondi, no addresses.
+    const other = await w.newPage();
+    await login(other, 'giulia.bianchi', 'demo1234');
+    await other.goto(`${w.host.url.split('#')[0]}#/segnalazioni/${created.id}`);
+    await other.getByRole('heading', { name: 'Email inviate' }).waitFor();
+    await expect.poll(() => other.getByTestId('sent-email').count()).toBe(3);
+    expect(await other.getByRole('button', { name: 'Rispondi' }).count()).toBe(0);
+    expect(await other.getByTestId('sent-email').first().textContent()).not.toContain('@');
+    expect(await other.getByTestId('delivery-trouble').count()).toBe(0);
   });
 });
