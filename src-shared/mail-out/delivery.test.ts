@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressTrouble, smtpFailureEvent, type DeliveryEvent } from './delivery';
+import { maskAddresses } from './mask';
 
 const bounce = (at: number, to: string[], diagnostic = '550 5.1.1 mailbox unavailable'): DeliveryEvent => ({
   at,
@@ -46,6 +47,22 @@ describe('addressTrouble', () => {
     expect(addressTrouble([wrote(40, 'anna@x.it'), bounce(50, ['anna@x.it'])], 'anna@x.it')?.at).toBe(50);
     expect(addressTrouble([bounce(50, ['anna@x.it']), wrote(50, 'anna@x.it')], 'anna@x.it')?.source).toBe(
       'bounce',
+    );
+  });
+});
+
+describe('maskAddresses', () => {
+  it('masks every address in an SMTP answer, keeping the rest', () => {
+    expect(
+      maskAddresses(
+        'Il server SMTP ha rifiutato il messaggio: 550 5.1.1 <anna.neri@example.it>: Recipient address rejected',
+      ),
+    ).toBe(
+      'Il server SMTP ha rifiutato il messaggio: 550 5.1.1 <(indirizzo riservato)>: Recipient address rejected',
+    );
+    expect(maskAddresses('a@b.it, c.d@e.example.org')).toBe('(indirizzo riservato), (indirizzo riservato)');
+    expect(maskAddresses('Server SMTP 127.0.0.1:25 non raggiungibile')).toBe(
+      'Server SMTP 127.0.0.1:25 non raggiungibile',
     );
   });
 });

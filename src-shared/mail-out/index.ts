@@ -6,3 +6,4 @@ export * from './subject';
 export * from './forward';
 export * from './colleague';
 export * from './delivery';
+export * from './mask';
