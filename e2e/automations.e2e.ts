@@ -213,6 +213,39 @@ describe('Automazioni', () => {
     expect(active).toEqual({ active: 0 });
   });
 
+  it('an area can be drawn with the keyboard alone: pan with the arrows, add the centre', async () => {
+    const page = await w.newPage();
+    await login(page, 'admin', 'admin123');
+    await page.goto(`${w.host.url.split('#')[0]}#/impostazioni/automazioni`);
+    await page.getByRole('button', { name: 'Nuova regola' }).click();
+    await page.getByLabel('Nome della regola').fill('Area da tastiera');
+    await page.getByLabel('Solo dentro un’area disegnata sulla mappa').check();
+    const map = page.getByRole('application', { name: /Mappa dell’area/ });
+    await expect.poll(() => map.locator('.leaflet-pane').count()).toBeGreaterThan(0);
+    const addCentre = page.getByRole('button', { name: 'Aggiungi un punto al centro della mappa' });
+    await addCentre.click();
+    await map.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    // Leaflet pans with a short animation.
+    await page.waitForTimeout(700);
+    await addCentre.click();
+    await map.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(700);
+    await addCentre.click();
+    await expect.poll(() => page.getByTestId('area-count').textContent()).toBe('Area di 3 punti.');
+    await page.getByLabel('Metti subito in gestione').check();
+    await page.getByRole('button', { name: 'Salva regola' }).click();
+    await page.getByText('Regola «Area da tastiera» salvata.').waitFor();
+    const row = w.core.services.db
+      .prepare("SELECT conditions FROM automation_rules WHERE name = 'Area da tastiera'")
+      .get() as { conditions: string };
+    const [a, b, c] = JSON.parse(row.conditions).area as [number, number][];
+    // East, then south of the first point.
+    expect(b![1]).toBeGreaterThan(a![1]);
+    expect(c![0]).toBeLessThan(b![0]);
+  });
+
   it('a clerk cannot list or save rules', async () => {
     const clerk = await tokenOf('mario.rossi', 'demo1234');
     const res = await w.core.call('automations.list', {}, clerk);

@@ -12,6 +12,8 @@ export type Vertex = [number, number];
 export interface PolygonEditor {
   /** Redraws from the given vertices (the component's state is the truth). */
   set(vertices: readonly Vertex[]): void;
+  /** A vertex at the map's centre: with the keyboard, pan with the arrows and add. */
+  addCenter(): void;
   fit(): void;
   destroy(): void;
 }
@@ -80,11 +82,12 @@ export function createPolygonEditor(map: L.Map, onChange: (vertices: Vertex[]) =
     });
   }
 
-  const onClick = (e: L.LeafletMouseEvent) => {
-    vertices.push([round(e.latlng.lat), round(e.latlng.lng)]);
+  const add = (p: L.LatLng) => {
+    vertices.push([round(p.lat), round(p.lng)]);
     draw();
     emit();
   };
+  const onClick = (e: L.LeafletMouseEvent) => add(e.latlng);
   map.on('click', onClick);
   // Quick clicks while drawing are vertices, not a zoom.
   map.doubleClickZoom.disable();
@@ -99,6 +102,9 @@ export function createPolygonEditor(map: L.Map, onChange: (vertices: Vertex[]) =
       // Markers carry their index: rebuild them when the list was edited from outside.
       while (markers.length) markers.pop()!.remove();
       draw();
+    },
+    addCenter() {
+      add(map.getCenter());
     },
     fit() {
       if (vertices.length >= 2)
