@@ -1,12 +1,23 @@
-/** Mailbox settings (administrators): list, save (password write-only), test connection. */
+/**
+ * Mailbox settings (administrators): list, save (password write-only), test connection;
+ * the review inbox (clerks): list, confirm, discard.
+ */
 import { requireAdmin } from '../../src-shared/domain/permissions';
 import { DomainError } from '../../src-shared/domain';
 import { testImapConnection } from '../mail/connection-test';
 import { getMailbox, listMailboxes, saveMailbox } from '../mail/mailboxes-repo';
+import { confirmReview, discardReview, listReviewItems } from '../mail/review';
 import type { MailService } from '../mail/service';
 import type { PartialHandlers } from './handler-types';
 
-type MailCall = 'mailboxes.list' | 'mailboxes.save' | 'mailboxes.test' | 'mail.markReplySeen';
+type MailCall =
+  | 'mailboxes.list'
+  | 'mailboxes.save'
+  | 'mailboxes.test'
+  | 'mail.markReplySeen'
+  | 'mailReview.list'
+  | 'mailReview.confirm'
+  | 'mailReview.discard';
 
 export function mailHandlers(mail: MailService): PartialHandlers<MailCall> {
   return {
@@ -50,5 +61,8 @@ export function mailHandlers(mail: MailService): PartialHandlers<MailCall> {
       ctx.store.mutate('report.markReplySeen', { reportId: id }, ctx.actor);
       return { ok: true as const };
     },
+    'mailReview.list': (ctx) => listReviewItems(ctx, ctx.actor),
+    'mailReview.confirm': (ctx, input) => confirmReview(ctx, ctx.actor, input),
+    'mailReview.discard': (ctx, input) => discardReview(ctx, ctx.actor, input),
   };
 }

@@ -22,6 +22,7 @@ const toRow = (r: Raw): MailboxRow => ({
   processedFlag: r.processed_flag as string,
   pollSeconds: r.poll_seconds as number,
   useIdle: r.use_idle === 1,
+  reviewInbox: r.review_inbox === 1,
   enabled: r.enabled === 1,
   updatedAt: r.updated_at as number,
 });
@@ -39,14 +40,20 @@ export function saveMailbox(db: Sqlite, m: MailboxRow): void {
   stmt(
     db,
     `INSERT INTO mail_mailboxes (id, name, kind, host, port, security, username, password_sealed, folder,
-       processed_folder, processed_flag, poll_seconds, use_idle, enabled, updated_at)
+       processed_folder, processed_flag, poll_seconds, use_idle, review_inbox, enabled, updated_at)
      VALUES (@id, @name, @kind, @host, @port, @security, @username, @passwordSealed, @folder,
-       @processedFolder, @processedFlag, @pollSeconds, @useIdle, @enabled, @updatedAt)
+       @processedFolder, @processedFlag, @pollSeconds, @useIdle, @reviewInbox, @enabled, @updatedAt)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, host = excluded.host,
        port = excluded.port, security = excluded.security, username = excluded.username,
        password_sealed = excluded.password_sealed, folder = excluded.folder,
        processed_folder = excluded.processed_folder, processed_flag = excluded.processed_flag,
-       poll_seconds = excluded.poll_seconds, use_idle = excluded.use_idle, enabled = excluded.enabled,
+       poll_seconds = excluded.poll_seconds, use_idle = excluded.use_idle,
+       review_inbox = excluded.review_inbox, enabled = excluded.enabled,
        updated_at = excluded.updated_at`,
-  ).run({ ...m, useIdle: m.useIdle ? 1 : 0, enabled: m.enabled ? 1 : 0 });
+  ).run({
+    ...m,
+    useIdle: m.useIdle ? 1 : 0,
+    reviewInbox: m.reviewInbox ? 1 : 0,
+    enabled: m.enabled ? 1 : 0,
+  });
 }

@@ -40,6 +40,7 @@ describe('mailbox form', () => {
       processedFlag: '$SportelloAcquisito',
       pollSeconds: 300,
       useIdle: false,
+      reviewInbox: true,
       enabled: false,
       hasPassword: true,
       updatedAt: 1,
@@ -47,7 +48,12 @@ describe('mailbox form', () => {
     const d = draftOf(view);
     expect(d).toMatchObject({ after: 'move', password: '', hasPassword: true, port: '993' });
     const r = inputOf(d);
-    expect(r.ok && r.input).toMatchObject({ id: 'm1', processedFolder: 'Acquisite', enabled: false });
+    expect(r.ok && r.input).toMatchObject({
+      id: 'm1',
+      processedFolder: 'Acquisite',
+      enabled: false,
+      reviewInbox: true,
+    });
     expect(r.ok && 'password' in r.input).toBe(false);
   });
 });

@@ -31,6 +31,7 @@ export interface MailboxDraft {
   processedFlag: string;
   pollSeconds: string;
   useIdle: boolean;
+  reviewInbox: boolean;
   enabled: boolean;
 }
 
@@ -50,6 +51,7 @@ export function newDraft(): MailboxDraft {
     processedFlag: DEFAULT_FLAG,
     pollSeconds: '120',
     useIdle: true,
+    reviewInbox: false,
     enabled: true,
   };
 }
@@ -71,6 +73,7 @@ export function draftOf(m: MailboxView): MailboxDraft {
     processedFlag: m.processedFlag,
     pollSeconds: String(m.pollSeconds),
     useIdle: m.useIdle,
+    reviewInbox: m.reviewInbox,
     enabled: m.enabled,
   };
 }
@@ -108,6 +111,7 @@ export function inputOf(d: MailboxDraft): DraftResult {
       processedFlag: d.processedFlag.trim() || DEFAULT_FLAG,
       pollSeconds,
       useIdle: d.useIdle,
+      reviewInbox: d.reviewInbox,
       enabled: d.enabled,
       ...(d.password ? { password: d.password } : {}),
     },

@@ -1,6 +1,6 @@
 /** Calls of the mail intake's settings (administrators). Spread into `contract` at its end. */
 import { z } from 'zod';
-import { zId } from '../domain/schemas';
+import { zId, zLat, zLon } from '../domain/schemas';
 import { call, idOut } from './call';
 
 export const MAILBOX_KINDS = ['ordinary', 'pec'] as const;
@@ -39,6 +39,8 @@ export const zMailboxSettings = z.object({
     .max(86_400)
     .default(120),
   useIdle: z.boolean().default(true),
+  /** New reports wait in "Da revisionare" for a clerk to confirm category and place. */
+  reviewInbox: z.boolean().default(false),
   enabled: z.boolean().default(true),
 });
 
@@ -49,6 +51,23 @@ export const zMailboxView = zMailboxSettings.extend({
   updatedAt: z.number(),
 });
 export type MailboxView = z.infer<typeof zMailboxView>;
+
+/** A message waiting in "Da revisionare": what the clerk needs to decide. */
+export const zReviewItem = z.object({
+  reportId: z.string(),
+  mailboxId: z.string(),
+  mailboxName: z.string(),
+  receivedAt: z.number(),
+  channel: z.enum(['email', 'pec']),
+  title: z.string(),
+  description: z.string(),
+  from: z.object({ name: z.string(), address: z.string() }).nullable(),
+  subject: z.string(),
+  attachments: z.array(z.object({ fileName: z.string(), size: z.number() })),
+  /** The category the intake would have used ("Da classificare"). */
+  categoryId: z.string().nullable(),
+});
+export type ReviewItem = z.infer<typeof zReviewItem>;
 
 export const mailCalls = {
   'mailboxes.list': call(z.object({}).default({}), z.array(zMailboxView)),
@@ -64,5 +83,22 @@ export const mailCalls = {
   'mailboxes.test': call(
     zMailboxSettings.extend({ id: zId.optional(), password: z.string().max(500).optional() }),
     z.object({ ok: z.boolean(), message: z.string(), messages: z.number().nullable() }),
+  ),
+  /** The review inbox: messages of mailboxes with review on, waiting for a clerk. */
+  'mailReview.list': call(z.object({}).default({}), z.array(zReviewItem)),
+  /** Creates the report (same id the intake would have given it), exactly once. */
+  'mailReview.confirm': call(
+    z.object({
+      reportId: zId,
+      categoryId: zId,
+      address: z.string().trim().max(300).default(''),
+      lat: zLat.default(null),
+      lon: zLon.default(null),
+    }),
+    z.object({ id: z.string(), code: z.string() }),
+  ),
+  'mailReview.discard': call(
+    z.object({ reportId: zId, reason: z.string().trim().max(500).default('') }),
+    z.object({ ok: z.literal(true) }),
   ),
 } as const;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { yearInRome } from '../dates';
 import { fail } from '../errors';
 import { requireStaff } from '../permissions';
-import { zId } from '../schemas';
+import { zId, zLat, zLon } from '../schemas';
 import type { Actor } from '../types';
 import { runRules } from '../automations/apply';
 import { defineMutation, logEntry, type Change, type Snapshot } from './framework';
@@ -79,6 +79,10 @@ export const reportReceiveMail = defineMutation({
     title: z.string().trim().min(1).max(200),
     description: z.string().max(20_000).default(''),
     categoryId: zId.nullable().default(null),
+    /** Set when a clerk confirms the message from the review inbox; empty from the intake. */
+    address: z.string().trim().max(300).default(''),
+    lat: zLat.default(null),
+    lon: zLon.default(null),
     reporter: zMailReporter.nullable().default(null),
     /** The original .eml first: its id is the message's, so it is also the dedup key. */
     attachments: z.array(zAttachmentMeta).min(1).max(200),
@@ -96,6 +100,8 @@ export const reportReceiveMail = defineMutation({
     requireStaff(actor, 'acquisire messaggi di posta');
     if (state.reports.has(a.id)) fail('conflict', 'Messaggio già acquisito.');
     const category = a.categoryId ? state.categories.get(a.categoryId) : null;
+    if ((a.lat === null) !== (a.lon === null))
+      fail('validation', 'Indica entrambe le coordinate (latitudine e longitudine) o nessuna.');
     if (a.categoryId && (!category || !category.active))
       fail('validation', 'Categoria inesistente o non attiva.');
     const code = env.allocateCode(yearInRome(env.now));
@@ -106,9 +112,9 @@ export const reportReceiveMail = defineMutation({
         title: a.title,
         description: a.description,
         categoryId: a.categoryId,
-        address: '',
-        lat: null,
-        lon: null,
+        address: a.address,
+        lat: a.lat,
+        lon: a.lon,
         channel: a.channel,
         priority: 'normale',
       },
