@@ -5,7 +5,7 @@
  * by tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -14,6 +14,10 @@ import { authenticate, bearer } from './auth';
 import type { ServerContext } from './context';
 import { errorBody, HttpError, MESSAGES } from './errors';
 import { PokeHub } from './poke';
+import { mailOutPushHook } from './mail-out/hook';
+import { mailRoutes } from './mail-out/routes';
+import { serverSecrets, type ServerSecrets } from './mail-out/secrets';
+import { createServerSender, type ServerSender, type ServerSenderOptions } from './mail-out/sender';
 import { maxVersion } from './rows';
 import { authRoutes } from './routes-auth';
 import { blobRoutes } from './routes-blobs';
@@ -39,6 +43,16 @@ export interface ServerOptions {
   /** PEM certificate and key: the server speaks HTTPS/WSS itself. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   minClientSchemaVersion?: number;
+  /**
+   * The master key of the server's secrets (SMTP password, Message-ID signatures), 32
+   * bytes in base64; default SPORTELLO_SECRET_KEY, else `secrets.key` in `secretsDir`
+   * (default the data folder, or ~/.sportello-server with PostgreSQL). Every server
+   * process on one PostgreSQL needs the same key.
+   */
+  secretKey?: string;
+  secretsDir?: string;
+  /** Knobs of the mail sender loop (tests). */
+  mail?: Partial<Omit<ServerSenderOptions, 'storage' | 'clock' | 'cipher'>>;
 }
 
 export interface SyncServer {
@@ -47,6 +61,8 @@ export interface SyncServer {
   storage: Storage;
   /** Same as `sportello server user add`: a versioned user row plus its password hash. */
   addUser(user: NewUser): Promise<{ id: string }>;
+  /** The mail sender loop of this process (the municipality's one sending node). */
+  mail: ServerSender;
   close(): Promise<void>;
 }
 
@@ -58,6 +74,14 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     !opts.databaseUrl && !opts.dataDir ? mkdtempSync(join(tmpdir(), 'sportello-server-')) : null;
   const storage = await openStorage({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? tempDir! });
   let unlisten: (() => Promise<void>) | null = null;
+  let secrets: ServerSecrets | null = null;
+  const secretsOf = () =>
+    (secrets ??= serverSecrets({
+      secretKey: opts.secretKey,
+      secretsDir: opts.secretsDir ?? opts.dataDir ?? tempDir ?? join(homedir(), '.sportello-server'),
+    }));
+  const mail = createServerSender({ storage, clock, cipher: () => secretsOf().cipher, ...opts.mail });
+  let mailQueued = false;
   try {
     await ensureDefaults(storage, clock);
     const pokes = new PokeHub(await maxVersion(storage));
@@ -69,6 +93,18 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
       minClientSchemaVersion: opts.minClientSchemaVersion ?? MIN_CLIENT_SCHEMA_VERSION,
       serverVersion: SERVER_VERSION,
       auth: (req) => authenticate(storage, clock(), bearer(req.headers.authorization)),
+      onApplied: mailOutPushHook({
+        clock,
+        get threadKey() {
+          return secretsOf().threadKey;
+        },
+        onQueued: () => (mailQueued = true),
+      }),
+      afterPush: () => {
+        if (!mailQueued) return;
+        mailQueued = false;
+        void mail.poke();
+      },
     };
     const app = Fastify({
       logger: opts.logger ?? false,
@@ -94,15 +130,19 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     authRoutes(app, ctx);
     syncRoutes(app, ctx);
     blobRoutes(app, ctx);
+    mailRoutes(app, ctx, { sender: mail, cipher: () => secretsOf().cipher });
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? 0, host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
     const shownHost = host.includes(':') ? `[${host}]` : host;
+    // Emails queued while this process was down (or by another one) go out now.
+    void mail.poke();
     return {
       url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`,
       port,
       storage,
+      mail,
       async addUser(user) {
         const r = await addUser(storage, clock, user);
         if (r.newVersion !== null) pokes.poke(r.newVersion);
@@ -111,12 +151,14 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
       async close() {
         pokes.closeAll();
         await app.close();
+        await mail.stop();
         await unlisten?.();
         await storage.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    await mail.stop();
     await unlisten?.();
     await storage.close().catch(() => {});
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { AppliedHook } from './apply';
 import type { Session } from './auth';
 import type { PokeHub } from './poke';
 import type { Storage } from './storage/storage';
@@ -12,4 +13,8 @@ export interface ServerContext {
   serverVersion: string;
   /** The request's session (Authorization: Bearer …), or a 401 with an Italian message. */
   auth: (req: FastifyRequest) => Promise<Session>;
+  /** Run in the push transaction per applied mutation (the server's mail-out). */
+  onApplied?: AppliedHook;
+  /** After a push committed (the mail sender looks for what it queued). */
+  afterPush?: () => void;
 }

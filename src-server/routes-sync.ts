@@ -15,8 +15,9 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/sync/v1/push', async (req) => {
     const session = await ctx.auth(req);
     const body = parseBody(zPushRequest, req.body);
-    const { response, newVersion } = await push(ctx.storage, ctx.clock, session, body);
+    const { response, newVersion } = await push(ctx.storage, ctx.clock, session, body, ctx.onApplied);
     if (newVersion !== null) ctx.pokes.poke(newVersion);
+    ctx.afterPush?.();
     return response;
   });
 

@@ -31,6 +31,7 @@ import { mailHandlers } from './handlers-mail';
 import { createMailService } from '../mail/service';
 import { createMailOutService } from '../mail-out/service';
 import { mailOutHandlers } from './handlers-mailout';
+import { remoteWhenSynced } from './handlers-mailout-remote';
 
 export const DB_FILE = 'sportello.db';
 
@@ -117,7 +118,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     ...duplicateHandlers,
     ...activityHandlers,
     ...mailHandlers(mail),
-    ...mailOutHandlers(mailOut),
+    ...remoteWhenSynced(mailOutHandlers(mailOut)),
     ...supplierHandlers(mailOut),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),
     'settings.users.save': syncedUserSave(sync, settings['settings.users.save']),

@@ -22,6 +22,22 @@ import {
   saveTemplate,
 } from '../mail-out/settings-repo';
 import type { PartialHandlers } from './handler-types';
+import { remoteMailCall } from './handlers-mailout-remote';
+
+/**
+ * The server's reply template (synced PC). Offline the template's name cannot be looked
+ * up: the answer is recorded with its id alone rather than refused.
+ */
+async function serverTemplate(db: Parameters<typeof getTemplate>[0], id: string) {
+  try {
+    const list = await remoteMailCall(db, 'mailout.templates.list', {});
+    return list.find((t) => t.id === id) ?? null;
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'unavailable')
+      return { id, kind: 'reply' as const, name: null };
+    throw e;
+  }
+}
 
 type MailOutCall =
   | 'mailout.smtp.get'
@@ -129,16 +145,14 @@ export function mailOutHandlers(m: MailOutService): PartialHandlers<MailOutCall>
       void m.sender.poke();
       return OK;
     },
-    'mailout.reply': (ctx, input) => {
+    'mailout.reply': async (ctx, input) => {
       if (!hasPermission(ctx.actor, 'canReply'))
         throw new DomainError('forbidden', 'Non hai il permesso «può rispondere» per scrivere ai cittadini.');
-      if (!m.isAuthority())
-        // TODO(server-side sending): the sync server derives the email from report.logReply.
-        throw new DomainError(
-          'unavailable',
-          'Con il server di sincronizzazione le risposte via email non sono ancora disponibili.',
-        );
-      if (!getSmtp(ctx.db)?.enabled)
+      // With a sync server the server derives and sends the email when it applies
+      // report.logReply (src-server/mail-out): the answer is logged now, even offline,
+      // and leaves once pushed; SMTP and templates are the server's settings.
+      const synced = !m.isAuthority();
+      if (!synced && !getSmtp(ctx.db)?.enabled)
         throw new DomainError(
           'validation',
           'L’invio di email non è configurato: un amministratore deve impostare l’account SMTP.',
@@ -168,7 +182,11 @@ export function mailOutHandlers(m: MailOutService): PartialHandlers<MailOutCall>
         if (ids.length === 0)
           throw new DomainError('validation', 'Scegli almeno un destinatario con un indirizzo email.');
       }
-      const template = input.templateId ? getTemplate(ctx.db, input.templateId) : null;
+      const template = input.templateId
+        ? synced
+          ? await serverTemplate(ctx.db, input.templateId)
+          : getTemplate(ctx.db, input.templateId)
+        : null;
       if (input.templateId && (!template || template.kind !== 'reply'))
         throw new DomainError('validation', 'Modello di risposta non trovato.');
       const emailId = ctx.newId();

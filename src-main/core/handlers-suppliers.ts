@@ -57,13 +57,8 @@ export function supplierHandlers(m: MailOutService): PartialHandlers<Calls> {
           'forbidden',
           'Non hai il permesso «può rispondere» per inviare email a nome dell’ente.',
         );
-      if (!m.isAuthority())
-        // Like Rispondi: with a sync server the server is the one node that sends (TODO there).
-        throw new DomainError(
-          'unavailable',
-          'Con il server di sincronizzazione l’inoltro via email non è ancora disponibile.',
-        );
-      if (!getSmtp(ctx.db)?.enabled)
+      // Like Rispondi: with a sync server the server sends when it applies report.forward.
+      if (m.isAuthority() && !getSmtp(ctx.db)?.enabled)
         throw new DomainError(
           'validation',
           'L’invio di email non è configurato: un amministratore deve impostare l’account SMTP.',
