@@ -6,9 +6,9 @@
  * leaves the template's text unchanged: same kind, subject, text, placeholders per
  * citizen, threading id, no automatic headers.
  *
- * Templates are local settings of the sending node (like «Rispondi»'s), so the template
- * is read here, not in the pure mutation. A synced PC never sends (isAuthority false);
- * the standalone PC is the municipality's one sender, so each request is queued once.
+ * Templates are settings of the sending node (like «Rispondi»'s), so the template is
+ * read here, not in the pure mutation. A synced PC never sends (isAuthority false): the
+ * sync server does, from its own templates (src-server/mail-out/compose.ts).
  */
 import type { Report } from '../../src-shared/domain';
 import { renderEmail, type ReportFacts } from '../../src-shared/mail-out';

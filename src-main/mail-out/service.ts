@@ -1,7 +1,8 @@
 /**
  * Mail-out inside a core: the onApplied hook that writes emails with the mutations
  * causing them (on the authority only), the sender loop, the SMTP account, the test
- * email. The sync server can build the same from compose.ts and sender.ts.
+ * email. With a sync server the server is the sending node (src-server/mail-out) and a
+ * synced PC forwards the settings and outbox calls to it (core/handlers-mailout-remote.ts).
  */
 import type { CoreServices } from '../core/context';
 import { createKeyFileCipher, threadingKey, type PasswordCipher } from '../mail/secrets';

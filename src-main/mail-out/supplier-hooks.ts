@@ -3,9 +3,8 @@
  * mail_outbox inside the mutation's transaction on the node that sends (the standalone
  * PC; see service.ts), like the citizens' notifications in compose.ts.
  *
- * With a sync server, PCs neither derive nor send (isAuthority is false): the forward
- * handler refuses, as Rispondi does, and colleague emails wait for server-side sending
- * (the in-app notifications work anyway: they are read from the replicated log).
+ * With a sync server, PCs neither derive nor send (isAuthority is false): the server
+ * composes the same emails when it applies the mutation (src-server/mail-out/compose.ts).
  */
 import type { ForwardValue } from '../../src-shared/domain/mutations/suppliers';
 import { deriveColleagueNotices, renderColleagueEmail, renderForwardEmail } from '../../src-shared/mail-out';
