@@ -11,6 +11,7 @@ describe('routes', () => {
     expect(parseRoute('#/impostazioni/boh')).toEqual({ name: 'settings', tab: 'categorie' });
     expect(parseRoute('#/sincronizzazione')).toEqual({ name: 'sync' });
     expect(parseRoute('#/caselle-email')).toEqual({ name: 'mailboxes' });
+    expect(parseRoute('#/da-revisionare')).toEqual({ name: 'mailReview' });
     expect(parseRoute('#/altro')).toEqual({ name: 'notFound' });
   });
   it('round-trips', () => {
@@ -22,6 +23,7 @@ describe('routes', () => {
       '#/impostazioni/esiti',
       '#/sincronizzazione',
       '#/caselle-email',
+      '#/da-revisionare',
     ]) {
       expect(routeHref(parseRoute(h))).toBe(h);
     }

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'map' }
   | { name: 'stats' }
   | { name: 'mailboxes' }
+  | { name: 'mailReview' }
   | { name: 'activities'; view: 'elenco' | 'settimana' | 'mese' }
   | { name: 'notFound' };
 
@@ -37,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'mappa') return { name: 'map' };
   if (parts[0] === 'statistiche') return { name: 'stats' };
   if (parts[0] === 'caselle-email') return { name: 'mailboxes' };
+  if (parts[0] === 'da-revisionare') return { name: 'mailReview' };
   if (parts[0] === 'attivita') {
     const view = parts[1] === 'settimana' || parts[1] === 'mese' ? parts[1] : 'elenco';
     return { name: 'activities', view };
@@ -70,6 +72,8 @@ export function routeHref(r: Route): string {
       return '#/sincronizzazione';
     case 'mailboxes':
       return '#/caselle-email';
+    case 'mailReview':
+      return '#/da-revisionare';
     case 'activities':
       return r.view === 'elenco' ? '#/attivita' : `#/attivita/${r.view}`;
     default:
