@@ -21,6 +21,7 @@ import {
   saveSmtp,
   saveTemplate,
 } from '../mail-out/settings-repo';
+import { maskAddresses } from '../../src-shared/mail-out';
 import type { PartialHandlers } from './handler-types';
 import { remoteMailCall } from './handlers-mailout-remote';
 
@@ -124,7 +125,7 @@ export function mailOutHandlers(m: MailOutService): PartialHandlers<MailOutCall>
         subject: e.subject,
         status: e.status,
         attempts: e.attempts,
-        lastError: e.lastError,
+        lastError: e.lastError && !showTo ? maskAddresses(e.lastError) : e.lastError,
         createdAt: e.createdAt,
         sentAt: e.sentAt,
       }));

@@ -238,8 +238,14 @@ describe('delivery', () => {
     );
     expect(failed[0]!.lastError).toMatch(/rifiutato il messaggio: .*Utente sconosciuto/);
     expect(failed[0]!.to).toBe('niccolo.luca@example.it');
+    expect(failed[0]!.lastError).toContain('<niccolo.luca@example.it>');
     const hidden = await w.ok<OutgoingView[]>('mailout.forReport', { reportId: id }, f.noData);
     expect(hidden[0]!.to).toBeNull();
+    // The server quoted the address: masked for who may not see reporters' data.
+    expect(hidden[0]!.lastError).toMatch(
+      /rifiutato il messaggio: .*<\(indirizzo riservato\)>: Utente sconosciuto/,
+    );
+    expect(hidden[0]!.lastError).not.toContain('@');
 
     smtp.answer = 'accept';
     await w.ok('mailout.retry', { id: failed[0]!.id }, f.clerk);

@@ -29,7 +29,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream: SMTPServerDataStream, _s: SMTPServerSession, cb: (err?: Error | null) => void) {
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null) => void) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -37,7 +37,12 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           if (sink.answer === 'temporary')
             return cb(Object.assign(new Error('Casella occupata, riprova'), { responseCode: 451 }));
           if (sink.answer === 'permanent')
-            return cb(Object.assign(new Error('Utente sconosciuto'), { responseCode: 550 }));
+            // Quoting the recipient, as real servers do.
+            return cb(
+              Object.assign(new Error(`<${session.envelope.rcptTo[0]?.address ?? ''}>: Utente sconosciuto`), {
+                responseCode: 550,
+              }),
+            );
           const raw = Buffer.concat(chunks);
           sink.raw.push(raw.toString('utf8'));
           sink.received.push(await simpleParser(raw));
