@@ -2,10 +2,11 @@
  * Mailbox settings (administrators): list, save (password write-only), test connection;
  * the review inbox (clerks): list, confirm, discard.
  */
-import { requireAdmin } from '../../src-shared/domain/permissions';
+import { requireAdmin, requireStaff } from '../../src-shared/domain/permissions';
 import { DomainError } from '../../src-shared/domain';
 import { testImapConnection } from '../mail/connection-test';
 import { getMailbox, listMailboxes, saveMailbox } from '../mail/mailboxes-repo';
+import { fetchRemoteImages } from '../mail/remote-images';
 import { confirmReview, discardReview, listReviewItems } from '../mail/review';
 import type { MailService } from '../mail/service';
 import type { PartialHandlers } from './handler-types';
@@ -15,6 +16,7 @@ type MailCall =
   | 'mailboxes.save'
   | 'mailboxes.test'
   | 'mail.markReplySeen'
+  | 'mail.remoteImages'
   | 'mailReview.list'
   | 'mailReview.confirm'
   | 'mailReview.discard';
@@ -60,6 +62,10 @@ export function mailHandlers(mail: MailService): PartialHandlers<MailCall> {
     'mail.markReplySeen': (ctx, { id }) => {
       ctx.store.mutate('report.markReplySeen', { reportId: id }, ctx.actor);
       return { ok: true as const };
+    },
+    'mail.remoteImages': async (ctx, { urls }) => {
+      requireStaff(ctx.actor, 'caricare le immagini dei messaggi');
+      return { images: await fetchRemoteImages(urls) };
     },
     'mailReview.list': (ctx) => listReviewItems(ctx, ctx.actor),
     'mailReview.confirm': (ctx, input) => confirmReview(ctx, ctx.actor, input),

@@ -1,8 +1,11 @@
 /**
  * The intake's sanitised email HTML turned into an iframe `srcdoc`. The frame is
  * `sandbox=""` (no script, an opaque origin, no forms, no popups), and its own CSP lets
- * in only inline styles and embedded (data:) images; remote images, rewritten by the
- * intake to `data-remote-src`, get their `src` back only when the clerk asks.
+ * in only inline styles and embedded (data:) images. Remote images, rewritten by the
+ * intake to `data-remote-src`, are shown only when the clerk asks, and then as data:
+ * URLs the core fetched (mail.remoteImages, src-main/mail/remote-images.ts): a srcdoc
+ * frame inherits the app's CSP (img-src 'self' data: blob:), which blocks any remote
+ * `src` anyway, and that CSP stays as strict as it is.
  */
 
 const REMOTE_SRC = /\sdata-remote-src="([^"]*)"/gi;
@@ -24,17 +27,33 @@ function decodeAttr(v: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** `data-remote-src` back to `src`, for http(s) addresses only. */
-export function revealRemoteImages(html: string): string {
-  return html.replace(REMOTE_SRC, (whole, value: string) =>
-    HTTP_URL.test(decodeAttr(value)) ? ` src="${value}"` : whole,
-  );
+/** The http(s) addresses of the message's remote images, in order, once each. */
+export function remoteImageUrls(html: string): string[] {
+  const out = new Set<string>();
+  for (const m of html.matchAll(REMOTE_SRC)) {
+    const url = decodeAttr(m[1] ?? '');
+    if (HTTP_URL.test(url)) out.add(url);
+  }
+  return [...out];
 }
 
-export function mailSrcdoc(html: string, opts: { remoteImages: boolean }): string {
-  const img = opts.remoteImages ? 'img-src data: https: http:' : 'img-src data:';
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; ${img}; font-src data:`;
-  const body = opts.remoteImages ? revealRemoteImages(html) : html;
+/** Remote images the core fetched (address → data: URL) put back as `src`; the others stay dark. */
+export function revealRemoteImages(html: string, images: ReadonlyMap<string, string>): string {
+  return html.replace(REMOTE_SRC, (whole, value: string) => {
+    const url = decodeAttr(value);
+    const data = HTTP_URL.test(url) ? images.get(url) : undefined;
+    return data && /^data:image\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+$/.test(data) ? ` src="${data}"` : whole;
+  });
+}
+
+export function mailSrcdoc(
+  html: string,
+  /** `remoteImages`: ignored, kept for callers that say `false`; remote images come only as `images`. */
+  opts: { images?: ReadonlyMap<string, string> | null; remoteImages?: boolean } = {},
+): string {
+  // Only data: images, fetched remote ones included: the frame itself never goes online.
+  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+  const body = opts.images ? revealRemoteImages(html, opts.images) : html;
   return (
     '<!doctype html><html lang="it"><head><meta charset="utf-8">' +
     `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
