@@ -12,7 +12,6 @@
  * resuming, its entered/left logic): their stream is made of ordinary pull pages, with
  * a checkpoint after each. Their replicas are small.
  */
-import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
@@ -166,9 +165,21 @@ async function supplierStream(
   await write(out, `{"end":true,"cursor":${cursor}}\n`);
 }
 
-/** Writes with backpressure; a client that went away ends the wait too. */
+/**
+ * Writes with backpressure; a client that went away ends the wait too. The listeners go
+ * once the wait ends: a race of once('drain') and once('close') left a 'close' and an
+ * 'error' listener behind at every wait, thousands in a large bootstrap.
+ */
 async function write(out: Writable, text: string): Promise<void> {
   if (out.destroyed) return;
   if (out.write(text)) return;
-  await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }

@@ -6,10 +6,11 @@
  */
 import type { z } from 'zod';
 import type { RowChange, SyncTable, zPullRequest, zPullResponse } from '../src-shared/sync/protocol';
+import type { User } from '../src-shared/domain';
 import type { Session } from './auth';
 import { HttpError, MESSAGES } from './errors';
 import { maxVersion, REPORT_TABLES, tableRank } from './rows';
-import { loadActor } from './snapshot';
+import { actorGroupsSql, loadActor, toActor } from './snapshot';
 import type { Queryable, Storage } from './storage/storage';
 import {
   supplierScope,
@@ -30,6 +31,22 @@ export async function pull(
   req: z.infer<typeof zPullRequest>,
 ): Promise<PullResponse> {
   if (req.clientId !== session.clientId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
+  const [head] = await storage.query<{
+    user_id: string;
+    view_hash: string | null;
+    data: User | null;
+    groups: string[] | null;
+  }>(
+    `SELECT c.user_id, c.view_hash, u.data, ${actorGroupsSql('$2')} AS groups
+       FROM clients c LEFT JOIN sync_rows u ON u.tbl = 'users' AND u.key = $2 AND NOT u.deleted
+      WHERE c.client_id = $1`,
+    [req.clientId, session.userId],
+  );
+  if (!head || head.user_id !== session.userId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
+  if (!head.data) throw new HttpError(401, 'unauthenticated', MESSAGES.disabled);
+  const staff = viewerOf(toActor(head.data, head.groups));
+  if (!staff.supplier) return staffPull(storage, staff, head.view_hash, req);
+  // A fornitore's page needs several reads (its scope, what entered or left it): one snapshot.
   const { response, hash } = await storage.transaction(
     async (tx) => {
       const [client] = await tx.query<{ last_seq: number; user_id: string; view_hash: string | null }>(
@@ -79,6 +96,59 @@ export async function pull(
     await storage.query('UPDATE clients SET view_hash = $2 WHERE client_id = $1', [req.clientId, hash]);
   }
   return response;
+}
+
+/**
+ * Staff see every row: the page, the highest version and the client's last_seq come from
+ * one statement, hence one snapshot, with no transaction around it: two round trips in
+ * all, which is most of a change's way from one PC to another.
+ */
+async function staffPull(
+  storage: Storage,
+  viewer: Viewer,
+  viewHashBefore: string | null,
+  req: z.infer<typeof zPullRequest>,
+): Promise<PullResponse> {
+  const hash = viewHash(viewer);
+  const found = await storage.query<
+    { top: number | null; last_seq: number } & { [K in keyof StoredRow]: StoredRow[K] | null }
+  >(
+    `SELECT t.top, t.last_seq, p.tbl, p.key, p.data, p.version, p.deleted
+       FROM (SELECT (SELECT max(version) FROM sync_rows) AS top,
+                    (SELECT last_seq FROM clients WHERE client_id = $4) AS last_seq) t
+       LEFT JOIN LATERAL (
+         SELECT ${ROW_COLS} FROM sync_rows WHERE version > $1 AND ($2 OR tbl <> 'reporters')
+          ORDER BY version LIMIT $3) p ON true
+      ORDER BY p.version`,
+    [req.cursor, viewer.seesReporters, req.limit + 1, req.clientId],
+  );
+  const top = found[0]?.top ?? 0;
+  // The view changed since this replica's rows were chosen (role, permission, groups),
+  // or the cursor comes from another database: the replica starts again from 0.
+  if (req.cursor > 0 && (viewHashBefore !== hash || req.cursor > top)) return resetResponse();
+  const all = found.filter((r) => r.version !== null) as StoredRow[];
+  const more = all.length > req.limit;
+  const rows = more ? all.slice(0, req.limit) : all;
+  const cursor = more ? rows[rows.length - 1]!.version : Math.max(req.cursor, top);
+  const changes = new Map<string, RowChange>();
+  for (const r of rows) {
+    const c = toChange(viewer, r);
+    changes.set(`${c.table}\u0000${c.key}`, c);
+  }
+  // Versions up to the cursor are final (apply.ts): read after the page, still exact.
+  const lastMutationSeq = more ? await seqReflectedAt(storage, req.clientId, cursor) : found[0]!.last_seq;
+  const totalEstimate = req.cursor === 0 ? await countRows(storage, viewer) : null;
+  if (req.cursor === 0 && viewHashBefore !== hash) {
+    await storage.query('UPDATE clients SET view_hash = $2 WHERE client_id = $1', [req.clientId, hash]);
+  }
+  return {
+    changes: ordered([...changes.values()]),
+    cursor,
+    more,
+    lastMutationSeq,
+    reset: false,
+    totalEstimate,
+  };
 }
 
 const resetResponse = (): PullResponse => ({

@@ -190,21 +190,29 @@ export async function loadSnapshot(q: RowSource, reads: ReadSet): Promise<Snapsh
 export async function loadActor(q: Queryable, userId: string): Promise<(Actor & { user: User }) | null> {
   // One round trip: every push and pull starts with it.
   const [u] = await q.query<{ data: User; groups: string[] | null }>(
-    `SELECT u.data, ARRAY(
-         SELECT g.key FROM sync_rows m
-           JOIN sync_rows g ON g.tbl = 'groups' AND g.key = m.owner AND NOT g.deleted
-          WHERE m.tbl = 'group_members' AND NOT m.deleted AND (m.data->>'userId') = $1
-            AND (g.data->>'active')::boolean
-          ORDER BY g.key) AS groups
+    `SELECT u.data, ${actorGroupsSql('$1')} AS groups
        FROM sync_rows u WHERE u.tbl = 'users' AND u.key = $1 AND NOT u.deleted`,
     [userId],
   );
-  if (!u) return null;
+  return u ? toActor(u.data, u.groups) : null;
+}
+
+/** The active groups of the user `param` names, as a text[] column (see loadActor). */
+export function actorGroupsSql(param: string): string {
+  return `ARRAY(
+         SELECT g.key FROM sync_rows m
+           JOIN sync_rows g ON g.tbl = 'groups' AND g.key = m.owner AND NOT g.deleted
+          WHERE m.tbl = 'group_members' AND NOT m.deleted AND (m.data->>'userId') = ${param}
+            AND (g.data->>'active')::boolean
+          ORDER BY g.key)`;
+}
+
+export function toActor(user: User, groupIds: string[] | null): Actor & { user: User } {
   return {
-    id: u.data.id,
-    role: u.data.role,
-    permissions: u.data.permissions,
-    groupIds: u.groups ?? [],
-    user: u.data,
+    id: user.id,
+    role: user.role,
+    permissions: user.permissions,
+    groupIds: groupIds ?? [],
+    user,
   };
 }

@@ -141,8 +141,7 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
       const t = performance.now();
       const res = await a.core.call('reports.addNote', { id, text }, a.session);
       if (!res.ok) throw new Error(res.error.message);
-      // Push now rather than after the 15 ms that coalesce a burst of edits.
-      void a.core.sync.syncNow();
+      // No explicit syncNow: the path a clerk's edit takes (notifyLocalChange) is measured.
       await arrived;
       if (i >= 20) samples.push(performance.now() - t);
       await a.core.sync.syncNow();
