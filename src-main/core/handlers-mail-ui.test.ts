@@ -22,3 +22,22 @@ describe('mail.markReplySeen', () => {
     expect(d.log.find((l) => l.action === 'mail_reply_seen')?.actorName).toBe('Anna Admin');
   });
 });
+
+describe('mail.remoteImages', () => {
+  it('staff get data: URLs or nothing (never from private addresses); suppliers are refused', async () => {
+    w = await createTestWorld();
+    const { buildFixture } = await import('../testing/fixtures');
+    const f = await buildFixture(w);
+    const r = await w.ok<{ images: { url: string; dataUrl: string | null }[] }>(
+      'mail.remoteImages',
+      { urls: ['http://127.0.0.1:9/p.gif', 'javascript:alert(1)'] },
+      f.admin,
+    );
+    expect(r.images).toEqual([
+      { url: 'http://127.0.0.1:9/p.gif', dataUrl: null },
+      { url: 'javascript:alert(1)', dataUrl: null },
+    ]);
+    const supplier = await w.core.call('mail.remoteImages', { urls: [] }, f.supplier);
+    expect(supplier).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
