@@ -39,7 +39,8 @@ export interface SqlPart {
 
 /**
  * Several writes as one statement (data-modifying WITH clauses): one round trip for all.
- * The parts must touch different tables (they all see the statement's snapshot).
+ * They all see the statement's snapshot, not each other's writes: no part may read what
+ * another writes, nor modify a row another modifies (inserts of new rows are fine).
  */
 export function combineWrites(parts: SqlPart[], final = 'SELECT 1', finalParams: unknown[] = []): SqlPart {
   const params: unknown[] = [];
