@@ -7,7 +7,7 @@
  * handlers.
  */
 import { z } from 'zod';
-import { mailOutCalls } from '../../src-shared/api/calls-mailout';
+import { mailOutCalls, serverMailCalls } from '../../src-shared/api/calls-mailout';
 import { DomainError } from '../../src-shared/domain';
 import type { Sqlite } from '../db/migrate';
 import { postJson, SyncHttpError } from '../sync/http';
@@ -40,6 +40,24 @@ export async function remoteMailCall<N extends RemoteCall>(
   name: N,
   input: unknown,
 ): Promise<z.output<(typeof mailOutCalls)[N]['output']>> {
+  return callServer(db, name, input, mailOutCalls[name].output) as Promise<
+    z.output<(typeof mailOutCalls)[N]['output']>
+  >;
+}
+
+/** The server's SMTP refusals of these addresses (delivery trouble on a synced PC). */
+export async function serverRefusals(db: Sqlite, emails: string[]) {
+  if (emails.length === 0) return [];
+  const call = serverMailCalls['mailout.refusedTo'];
+  return callServer(db, 'mailout.refusedTo', call.input.parse({ emails }), call.output);
+}
+
+async function callServer<T extends z.ZodType>(
+  db: Sqlite,
+  name: string,
+  input: unknown,
+  output: T,
+): Promise<z.output<T>> {
   const s = getSyncState(db);
   if (!s?.token) throw new DomainError('unauthenticated', 'Nessuna sessione sul server: accedi di nuovo.');
   try {
@@ -47,10 +65,10 @@ export async function remoteMailCall<N extends RemoteCall>(
       s.serverUrl,
       '/mail/v1/call',
       { name, input },
-      z.object({ ok: z.literal(true), value: mailOutCalls[name].output }),
+      z.object({ ok: z.literal(true), value: output }),
       { token: s.token, timeoutMs: 20_000 },
     );
-    return r.value as z.output<(typeof mailOutCalls)[N]['output']>;
+    return (r as { value: z.output<T> }).value;
   } catch (e) {
     if (!(e instanceof SyncHttpError)) throw e;
     if (e.kind === 'network')

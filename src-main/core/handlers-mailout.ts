@@ -9,7 +9,7 @@ import {
 } from '../../src-shared/domain';
 import { getReportState } from '../db/repos/entities';
 import { reportRecipients } from '../mail-out/compose';
-import { reporterDeliveryTrouble } from '../mail-out/delivery-repo';
+import { reporterDeliveryTrouble, reporterEmails } from '../mail-out/delivery-repo';
 import { emailsOfReport, getEmail, requeue } from '../mail-out/outbox-repo';
 import type { MailOutService } from '../mail-out/service';
 import {
@@ -23,7 +23,7 @@ import {
 } from '../mail-out/settings-repo';
 import { maskAddresses } from '../../src-shared/mail-out';
 import type { PartialHandlers } from './handler-types';
-import { remoteMailCall } from './handlers-mailout-remote';
+import { remoteMailCall, serverRefusals } from './handlers-mailout-remote';
 
 /**
  * The server's reply template (synced PC). Offline the template's name cannot be looked
@@ -130,10 +130,15 @@ export function mailOutHandlers(m: MailOutService): PartialHandlers<MailOutCall>
         sentAt: e.sentAt,
       }));
     },
-    'mailout.deliveryTrouble': (ctx, { reporterIds }) => {
+    'mailout.deliveryTrouble': async (ctx, { reporterIds }) => {
       requireStaff(ctx.actor, 'vedere i problemi di recapito');
       requireReporterData(ctx.actor);
-      return reporterDeliveryTrouble(ctx.db, reporterIds);
+      // A synced PC sends nothing itself: the SMTP refusals are the server's. Offline,
+      // the bounces and PEC receipts of the replicated log are still shown.
+      const refusals = m.isAuthority()
+        ? []
+        : await serverRefusals(ctx.db, reporterEmails(ctx.db, reporterIds)).catch(() => []);
+      return reporterDeliveryTrouble(ctx.db, reporterIds, refusals);
     },
     'mailout.retry': (ctx, { id }) => {
       requireStaff(ctx.actor, 'ritentare l’invio di un’email');

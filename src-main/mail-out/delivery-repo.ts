@@ -27,7 +27,26 @@ export interface ReporterTrouble extends DeliveryTrouble {
   email: string;
 }
 
-export function reporterDeliveryTrouble(db: Sqlite, reporterIds: readonly string[]): ReporterTrouble[] {
+/** The reporters' addresses, lower-cased (what the outbox rows are addressed to). */
+export function reporterEmails(db: Sqlite, reporterIds: readonly string[]): string[] {
+  const emailOf = stmt(db, 'SELECT email FROM reporters WHERE id = ?');
+  const out = new Set<string>();
+  for (const id of new Set(reporterIds)) {
+    const email = (emailOf.get(id) as { email: string | null } | undefined)?.email?.trim().toLowerCase();
+    if (email) out.add(email);
+  }
+  return [...out];
+}
+
+/**
+ * `serverRefusals`: on a synced PC, what the sync server's outbox saw refused (the PC's
+ * own outbox is empty there), as rows like the local read's.
+ */
+export function reporterDeliveryTrouble(
+  db: Sqlite,
+  reporterIds: readonly string[],
+  serverRefusals: readonly { to: string; lastError: string | null; createdAt: number }[] = [],
+): ReporterTrouble[] {
   const out: ReporterTrouble[] = [];
   const emailOf = stmt(db, 'SELECT email FROM reporters WHERE id = ?');
   const logOf = stmt(db, TROUBLE_SQL.log);
@@ -44,6 +63,8 @@ export function reporterDeliveryTrouble(db: Sqlite, reporterIds: readonly string
     }));
     for (const r of refused.all(email) as { last_error: string | null; created_at: number }[])
       events.push(smtpFailureEvent(email, r.last_error, r.created_at));
+    for (const r of serverRefusals)
+      if (r.to === email) events.push(smtpFailureEvent(email, r.lastError, r.createdAt));
     const t = addressTrouble(events, email);
     if (t) out.push({ reporterId: id, email, ...t });
   }

@@ -6,12 +6,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { mailOutCalls } from '../../src-shared/api/calls-mailout';
+import { mailOutCalls, serverMailCalls } from '../../src-shared/api/calls-mailout';
 import {
   canSeeReport,
   DomainError,
   hasPermission,
   requireAdmin,
+  requireReporterData,
   requireStaff,
   type Actor,
 } from '../../src-shared/domain';
@@ -40,8 +41,11 @@ export const REMOTE_MAIL_CALLS = [
   'mailout.retry',
 ] as const;
 export type RemoteMailCall = (typeof REMOTE_MAIL_CALLS)[number];
+const ALL_CALLS = [...REMOTE_MAIL_CALLS, 'mailout.refusedTo'] as const;
+type AnyCall = (typeof ALL_CALLS)[number];
+const CALLS = { ...mailOutCalls, ...serverMailCalls };
 
-const zCall = z.object({ name: z.enum(REMOTE_MAIL_CALLS), input: z.unknown() });
+const zCall = z.object({ name: z.enum(ALL_CALLS), input: z.unknown() });
 const STATUS: Record<string, number> = { forbidden: 403, not_found: 404, conflict: 409, validation: 400 };
 
 export interface MailRouteDeps {
@@ -55,7 +59,7 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext, deps: MailR
     const { name, input } = parseBody(zCall, req.body);
     const actor = await loadActor(ctx.storage, session.userId);
     if (!actor?.user.active) throw new HttpError(401, 'unauthenticated', MESSAGES.disabled);
-    const def = mailOutCalls[name];
+    const def = CALLS[name];
     const parsed = parseBody(def.input, input ?? {});
     try {
       const value = await run(ctx, deps, actor, name, parsed as never);
@@ -67,7 +71,7 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext, deps: MailR
   });
 }
 
-type In<N extends RemoteMailCall> = z.output<(typeof mailOutCalls)[N]['input']>;
+type In<N extends AnyCall> = z.output<(typeof CALLS)[N]['input']>;
 
 async function visibleReport(ctx: ServerContext, actor: Actor, reportId: string) {
   const st = (await loadSnapshot(new BatchRows(ctx.storage), { reports: [reportId] })).reports.get(reportId);
@@ -80,8 +84,8 @@ async function run(
   ctx: ServerContext,
   deps: MailRouteDeps,
   actor: Actor,
-  name: RemoteMailCall,
-  input: In<RemoteMailCall>,
+  name: AnyCall,
+  input: In<AnyCall>,
 ): Promise<unknown> {
   const now = ctx.clock();
   const settings = await readMailSettings(ctx.storage);
@@ -181,6 +185,26 @@ async function run(
         lastError: e.lastError,
         createdAt: e.createdAt,
         sentAt: e.sentAt,
+      }));
+    }
+    case 'mailout.refusedTo': {
+      requireStaff(actor, 'vedere i problemi di recapito');
+      requireReporterData(actor);
+      const { emails } = input as In<'mailout.refusedTo'>;
+      if (emails.length === 0) return [];
+      const rows = await ctx.storage.query<{
+        to_address: string;
+        last_error: string | null;
+        created_at: string;
+      }>(
+        `SELECT to_address, last_error, created_at FROM mail_outbox
+          WHERE status = 'failed' AND to_address = ANY($1::text[])`,
+        [emails],
+      );
+      return rows.map((r) => ({
+        to: r.to_address,
+        lastError: r.last_error,
+        createdAt: Number(r.created_at),
       }));
     }
     case 'mailout.retry': {

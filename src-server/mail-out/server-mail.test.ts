@@ -181,7 +181,8 @@ describe.each(STORAGES)('server mail-out on %s', { timeout: 60_000 }, (kind) => 
     const port = smtp.port;
     world().server.mail.resetTransport(); // its idle pooled connections would hold close() up
     await smtp.close();
-    const r = await newReport(a, 'Semaforo guasto', [reporter('Carla', 'Giusti', 'carla.giusti@example.it')]);
+    const carla = reporter('Carla', 'Giusti', 'carla.giusti@example.it');
+    const r = await newReport(a, 'Semaforo guasto', [carla]);
     await a.sync();
     const waiting = await until(
       () => a.ok<OutgoingView[]>('mailout.forReport', { reportId: r.id }),
@@ -206,6 +207,11 @@ describe.each(STORAGES)('server mail-out on %s', { timeout: 60_000 }, (kind) => 
     );
     const bad = failed.find((e) => e.status === 'failed')!;
     expect(bad.lastError).toMatch(/^Il server SMTP ha rifiutato il messaggio/);
+    // The reporter is flagged on a synced PC too, from the server's refusal.
+    const trouble = await a.ok<{ reporterId: string; source: string }[]>('mailout.deliveryTrouble', {
+      reporterIds: [carla.reporterId],
+    });
+    expect(trouble).toMatchObject([{ reporterId: carla.reporterId, source: 'smtp' }]);
     smtp.answer = 'accept';
     await admin.ok('mailout.retry', { id: bad.id });
     await until(

@@ -125,3 +125,15 @@ export const mailOutCalls = {
     z.object({ emailId: z.string(), recipients: z.number() }),
   ),
 } as const;
+
+/**
+ * Calls only the sync server answers (POST /mail/v1/call), beside the forwarded
+ * mailOutCalls: a synced PC asks which of its reporters' addresses the server's SMTP
+ * account saw refused, to flag them as a standalone PC does from its own outbox.
+ */
+export const serverMailCalls = {
+  'mailout.refusedTo': call(
+    z.object({ emails: z.array(zAddress).max(100) }),
+    z.array(z.object({ to: z.string(), lastError: z.string().nullable(), createdAt: z.number() })),
+  ),
+};
