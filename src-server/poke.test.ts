@@ -65,6 +65,26 @@ describe.each(STORAGES)('pokes on %s', (kind) => {
     }
   });
 
+  it('does not poke the replica that pushed: it pulls after its push anyway', async () => {
+    const { admin, op } = await people(world().server);
+    await admin.sync();
+    const mine = await listen(admin.url, admin.token);
+    const theirs = await listen(op.url, op.token);
+    try {
+      const start = await mine.next(0);
+      await theirs.next(0);
+      const own = await pushAndCursor(admin, 'Fontanella rotta');
+      // The other replica hears of it; the pusher's socket stays quiet…
+      expect(await theirs.next(own)).toBe(own);
+      // …until someone else's change: the first version it hears after connecting is that one.
+      const other = await pushAndCursor(op, 'Panchina divelta');
+      expect(await mine.next(start + 1)).toBe(other);
+    } finally {
+      mine.close();
+      theirs.close();
+    }
+  });
+
   it('refuses the socket to an invalid token', async () => {
     const url = world().server.url.replace(/^http/, 'ws');
     const ws = new WebSocket(`${url}/sync/v1/poke?token=sbagliato`);

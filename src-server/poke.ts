@@ -11,6 +11,8 @@ import type { zPoke } from '../src-shared/sync/protocol';
 interface Peer {
   socket: WebSocket;
   userId: string;
+  /** The replica (sessions belong to one client id). */
+  clientId: string | null;
 }
 
 export class PokeHub {
@@ -25,18 +27,23 @@ export class PokeHub {
     return this.last;
   }
 
-  add(socket: WebSocket, userId: string): void {
-    const peer = { socket, userId };
+  add(socket: WebSocket, userId: string, clientId: string | null = null): void {
+    const peer = { socket, userId, clientId };
     this.peers.add(peer);
     socket.on('close', () => this.peers.delete(peer));
     // A replica that (re)connects learns at once where the server stands.
     this.send(peer, this.last);
   }
 
-  poke(version: number): void {
+  /**
+   * `pusher`: the replica whose push made this version. It pulls right after its push
+   * anyway; a poke would only make it pull a second time, competing with the replicas
+   * that do need the change.
+   */
+  poke(version: number, pusher: string | null = null): void {
     if (!(version > this.last)) return;
     this.last = version;
-    for (const p of this.peers) this.send(p, version);
+    for (const p of this.peers) if (pusher === null || p.clientId !== pusher) this.send(p, version);
   }
 
   /** Revoked sessions (password change, account disabled) lose their sockets too. */

@@ -16,7 +16,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const session = await ctx.auth(req);
     const body = parseBody(zPushRequest, req.body);
     const { response, newVersion } = await push(ctx.storage, ctx.clock, session, body, ctx.onApplied);
-    if (newVersion !== null) ctx.pokes.poke(newVersion);
+    if (newVersion !== null) ctx.pokes.poke(newVersion, session.clientId);
     ctx.afterPush?.();
     return response;
   });
@@ -35,6 +35,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
         try {
           const session = await authenticate(ctx.storage, ctx.clock(), req.query.token);
           (req as { sessionUserId?: string }).sessionUserId = session.userId;
+          (req as { sessionClientId?: string }).sessionClientId = session.clientId;
         } catch (err) {
           if (!(err instanceof HttpError)) throw err;
           return reply.code(err.status).send(errorBody(err.code, err.message));
@@ -42,7 +43,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     (socket, req) => {
-      ctx.pokes.add(socket, (req as { sessionUserId?: string }).sessionUserId!);
+      const r = req as { sessionUserId?: string; sessionClientId?: string };
+      ctx.pokes.add(socket, r.sessionUserId!, r.sessionClientId ?? null);
     },
   );
 }
