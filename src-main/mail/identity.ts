@@ -30,3 +30,12 @@ export const attachmentIdOf = (mailKey: string, index: number) =>
   uuidFrom('attachment', mailKey, String(index));
 /** A citizen's rubrica id from the address: two PCs adding them agree. */
 export const reporterIdOf = (email: string) => uuidFrom('reporter', email.trim().toLowerCase());
+
+/**
+ * The mailbox's identity in mail keys: the account and folder it reads, not the id of
+ * a settings row (a PC and the server configure the same mailbox under different row
+ * ids, and must still derive the same report from the same message). The port and the
+ * security are left out: the same mailbox over 993 or 143.
+ */
+export const mailboxIdentity = (m: { host: string; username: string; folder: string }) =>
+  `imap:${m.username.trim().toLowerCase()}@${m.host.trim().toLowerCase()}/${m.folder.trim()}`;

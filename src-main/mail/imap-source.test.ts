@@ -7,7 +7,7 @@ import { createImapSource, runImapSource, type ImapMailboxConfig, type PollSumma
 import { createMailIntake, type MailIntake } from './intake';
 import { startDovecot, type Dovecot } from './testing/dovecot';
 import { plainMessage } from './testing/messages';
-import { mailKeyOf, reportIdOf } from './identity';
+import { mailboxIdentity, mailKeyOf, reportIdOf } from './identity';
 import { mintMessageId } from './threading';
 import { startProxy } from './testing/tcp-proxy';
 
@@ -204,7 +204,7 @@ describe('IMAP source (Dovecot)', () => {
 
   it('a reply to a report created earlier in the same commit group is its follow-up, not a new report', async () => {
     const original = plainMessage({ messageId: '<orig@example.it>', subject: 'Lampione spento' });
-    const reportId = reportIdOf(mailKeyOf('urp', '<orig@example.it>', ''));
+    const reportId = reportIdOf(mailKeyOf(mailboxIdentity(cfg()), '<orig@example.it>', ''));
     const ref = mintMessageId(Buffer.alloc(32, 9), reportId);
     const reply = plainMessage({
       messageId: '<reply@example.it>',

@@ -14,9 +14,10 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Sqlite } from '../db/migrate';
-import type { IngestResult, MailIntake, PreparedMail } from './intake';
+import type { IngestResult, MailSource, PreparedMail } from './intake-prepare';
+import { mailboxIdentity } from './identity';
 import { waitForMail, type IdleOutcome } from './imap-idle';
-import { folderState, saveFolderState } from './mail-repo';
+import { folderState, saveFolderState, type FolderState } from './mail-repo';
 
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
 
@@ -31,6 +32,8 @@ export interface ImapMailboxConfig {
   /** Move handled mail here; null: add processedFlag instead. */
   processedFolder: string | null;
   processedFlag: string;
+  /** New reports wait in the review inbox ("Da revisionare"). */
+  review?: boolean;
 }
 
 export interface PollSummary {
@@ -41,8 +44,11 @@ export interface PollSummary {
 }
 
 export interface ImapSourceDeps {
-  db: Sqlite;
-  intake: MailIntake;
+  /** The PC's SQLite: folder positions in mail_folder_state (unless `folders` is given). */
+  db?: Sqlite;
+  /** Where the folder positions live elsewhere (the sync server's tables). */
+  folders?: FolderStore;
+  intake: MailSink;
   clock: () => number;
   /** Test hook: runs after a message's report is committed, before it is moved. */
   afterCommit?: (uid: number, result: IngestResult) => void | Promise<void>;
@@ -54,6 +60,27 @@ export interface ImapSourceDeps {
   /** Messages per SQLite transaction (default 50). */
   commitGroup?: number;
 }
+
+/**
+ * What the IMAP source hands messages to: the PC's intake (intake.ts, SQLite) or the sync
+ * server's (src-server/mail-intake/sink.ts). Every committed result is durable before the
+ * source moves or flags the message.
+ */
+export interface MailSink {
+  prepare(raw: Buffer, source: MailSource, pending: ReadonlySet<string>): Promise<PreparedMail>;
+  commitAll(ps: PreparedMail[]): (IngestResult | Error)[] | Promise<(IngestResult | Error)[]>;
+}
+
+/** The folder's UIDVALIDITY and last UID read, wherever they are kept. */
+export interface FolderStore {
+  get(mailboxId: string, folder: string): FolderState | null | Promise<FolderState | null>;
+  save(mailboxId: string, folder: string, s: FolderState, at: number): void | Promise<void>;
+}
+
+const sqliteFolders = (db: Sqlite): FolderStore => ({
+  get: (mailboxId, folder) => folderState(db, mailboxId, folder),
+  save: (mailboxId, folder, s, at) => saveFolderState(db, mailboxId, folder, s, at),
+});
 
 export function imapClient(
   cfg: Pick<ImapMailboxConfig, 'host' | 'port' | 'security' | 'username' | 'password'>,
@@ -75,7 +102,9 @@ export function imapClient(
 }
 
 export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
-  const { db, intake, clock } = deps;
+  const { intake, clock } = deps;
+  const identity = mailboxIdentity(cfg);
+  const folders = deps.folders ?? sqliteFolders(deps.db!);
   const chunk = deps.chunkSize ?? 100;
   /** UIDNEXT when the last poll looked: IDLE compares against it. */
   let seenUidNext: number | null = null;
@@ -92,7 +121,7 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
     let fetched = 0;
     let pending: { uid: number; p: PreparedMail }[] = [];
     const flush = async () => {
-      const out = intake.commitAll(pending.map((x) => x.p));
+      const out = await intake.commitAll(pending.map((x) => x.p));
       const batch = pending;
       pending = [];
       for (let k = 0; k < batch.length; k++) {
@@ -118,7 +147,10 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
         const creating = new Set(
           pending.flatMap((x) => (x.p.step.type === 'create' ? [x.p.step.reportId] : [])),
         );
-        pending.push({ uid: msg.uid, p: await intake.prepare(msg.source, { mailboxId: cfg.id }, creating) });
+        pending.push({
+          uid: msg.uid,
+          p: await intake.prepare(msg.source, { mailboxId: cfg.id, identity, review: cfg.review }, creating),
+        });
       } catch (e) {
         deps.onError?.(e);
         summary.failed++;
@@ -152,14 +184,14 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
         if (!box) throw new Error(`Cartella ${cfg.folder} non disponibile`);
         const uidValidity = String(box.uidValidity);
         summaryUidNext = box.uidNext;
-        const saved = folderState(db, cfg.id, cfg.folder);
+        const saved = await folders.get(cfg.id, cfg.folder);
         let lastUid = saved?.lastUid ?? 0;
         if (saved && saved.uidValidity !== uidValidity) {
           // The server renumbered the folder: read it all again; Message-IDs deduplicate.
           lastUid = 0;
           summary.resynced = true;
         }
-        saveFolderState(db, cfg.id, cfg.folder, { uidValidity, lastUid }, clock());
+        await folders.save(cfg.id, cfg.folder, { uidValidity, lastUid }, clock());
         const query = cfg.processedFolder
           ? { uid: `${lastUid + 1}:*` }
           : { uid: `${lastUid + 1}:*`, unKeyword: cfg.processedFlag };
@@ -185,7 +217,7 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
           const upTo = firstFailed === null ? slice[slice.length - 1]! : firstFailed - 1;
           if (upTo > lastUid) {
             lastUid = upTo;
-            saveFolderState(db, cfg.id, cfg.folder, { uidValidity, lastUid }, clock());
+            await folders.save(cfg.id, cfg.folder, { uidValidity, lastUid }, clock());
           }
         }
       } finally {

@@ -15,7 +15,7 @@ import { createRng } from '../core/demo/prng';
 import { DB_FILE } from '../core/create-core';
 import { buildFixture } from '../testing/fixtures';
 import { createTestWorld, type TestWorld } from '../testing/test-core';
-import { attachmentIdOf, mailKeyOf, reportIdOf } from './identity';
+import { attachmentIdOf, mailboxIdentity, mailKeyOf, reportIdOf } from './identity';
 import type { ImapMailboxConfig } from './imap-source';
 import { threadingKey } from './secrets';
 import { startDovecot, type Dovecot } from './testing/dovecot';
@@ -122,7 +122,8 @@ function plan(key: Buffer): Planned[] {
         text: `Testo della segnalazione ${i}: ${'lampione spento '.repeat(1 + rng.int(30))}`,
       });
     }
-    const mailKey = mailKeyOf('urp', messageId, sha256(raw));
+    // The IMAP source keys messages by the account and folder (mailboxIdentity), as imapCfg().
+    const mailKey = mailKeyOf(URP_IDENTITY, messageId, sha256(raw));
     if (kind === 'report' && messageId) reportsWithId.push(reportIdOf(mailKey));
     out.push({
       kind,
@@ -134,6 +135,8 @@ function plan(key: Buffer): Planned[] {
   }
   return out;
 }
+
+const URP_IDENTITY = mailboxIdentity({ host: '127.0.0.1', username: 'urp', folder: 'INBOX' });
 
 const imapCfg = (): ImapMailboxConfig => ({
   id: 'urp',
