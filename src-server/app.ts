@@ -18,6 +18,8 @@ import { mailOutPushHook } from './mail-out/hook';
 import { mailRoutes } from './mail-out/routes';
 import { serverSecrets, type ServerSecrets } from './mail-out/secrets';
 import { createServerSender, type ServerSender, type ServerSenderOptions } from './mail-out/sender';
+import { createServerIntake, type ServerIntake, type ServerIntakeOptions } from './mail-intake/runner';
+import { mailInRoutes } from './mail-intake/routes';
 import { maxVersion } from './rows';
 import { authRoutes } from './routes-auth';
 import { blobRoutes } from './routes-blobs';
@@ -53,6 +55,10 @@ export interface ServerOptions {
   secretsDir?: string;
   /** Knobs of the mail sender loop (tests). */
   mail?: Partial<Omit<ServerSenderOptions, 'storage' | 'clock' | 'cipher'>>;
+  /** The IMAP intake loop (mail-intake/runner.ts): off, or its knobs (tests). */
+  mailIntake?: { disabled?: boolean } & Partial<
+    Pick<ServerIntakeOptions, 'rescanMs' | 'backoffMs' | 'onPoll' | 'log'>
+  >;
 }
 
 export interface SyncServer {
@@ -63,6 +69,8 @@ export interface SyncServer {
   addUser(user: NewUser): Promise<{ id: string }>;
   /** The mail sender loop of this process (the municipality's one sending node). */
   mail: ServerSender;
+  /** The mailboxes this process pulls (one puller per mailbox across processes). */
+  mailIn: ServerIntake;
   close(): Promise<void>;
 }
 
@@ -82,6 +90,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     }));
   const mail = createServerSender({ storage, clock, cipher: () => secretsOf().cipher, ...opts.mail });
   let mailQueued = false;
+  let mailIn: ServerIntake | null = null;
   try {
     await ensureDefaults(storage, clock);
     const pokes = new PokeHub(await maxVersion(storage));
@@ -106,6 +115,20 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
         void mail.poke();
       },
     };
+    mailIn = createServerIntake({
+      storage,
+      clock,
+      cipher: () => secretsOf().cipher,
+      // The key mail-out signs with: a reply to the server's emails threads here.
+      threadKey: secretsOf().threadKey,
+      onApplied: ctx.onApplied,
+      onCommitted: (v) => {
+        pokes.poke(v);
+        ctx.afterPush?.();
+      },
+      ...opts.mailIntake,
+    });
+    const intake = mailIn;
     const app = Fastify({
       logger: opts.logger ?? false,
       bodyLimit: BODY_LIMIT,
@@ -131,6 +154,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     syncRoutes(app, ctx);
     blobRoutes(app, ctx);
     mailRoutes(app, ctx, { sender: mail, cipher: () => secretsOf().cipher });
+    mailInRoutes(app, ctx, { cipher: () => secretsOf().cipher, changed: () => void intake.rescan() });
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? 0, host });
     const address = app.server.address();
@@ -138,11 +162,13 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     const shownHost = host.includes(':') ? `[${host}]` : host;
     // Emails queued while this process was down (or by another one) go out now.
     void mail.poke();
+    if (!opts.mailIntake?.disabled) await intake.start();
     return {
       url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`,
       port,
       storage,
       mail,
+      mailIn: intake,
       async addUser(user) {
         const r = await addUser(storage, clock, user);
         if (r.newVersion !== null) pokes.poke(r.newVersion);
@@ -152,6 +178,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
         pokes.closeAll();
         await app.close();
         await mail.stop();
+        await intake.stop();
         await unlisten?.();
         await storage.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -159,6 +186,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
     };
   } catch (err) {
     await mail.stop();
+    await mailIn?.stop();
     await unlisten?.();
     await storage.close().catch(() => {});
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });

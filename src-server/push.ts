@@ -10,6 +10,7 @@ import type { zMutationOutcome, zPushRequest, zPushResponse } from '../src-share
 import type { Session } from './auth';
 import { withWriter, type AppliedHook } from './apply';
 import { HttpError, MESSAGES } from './errors';
+import { isDuplicateMail, replayActor } from './mail-intake/push-policy';
 import { loadActor } from './snapshot';
 import type { Storage } from './storage/storage';
 
@@ -49,16 +50,19 @@ export async function push(
         outcomes.push({ seq: m.seq, status: 'duplicate', error: previous.get(m.seq) ?? null });
         continue;
       }
-      const run =
+      const ran =
         actor && actor.user.active
-          ? await w.mutate(m.name, m.args, actor)
+          ? await w.mutate(m.name, m.args, replayActor(m.name, actor))
           : {
               status: 'rejected' as const,
               error: { code: 'unauthenticated', message: MESSAGES.disabled },
               changes: [],
             };
+      // A message already in (the server's intake or another PC took it): not an error.
+      const run = isDuplicateMail(m.name, ran) ? { ...ran, status: 'duplicate' as const, error: null } : ran;
       if (onApplied && run.status === 'applied') {
-        await onApplied(w, { name: m.name, value: 'value' in run ? run.value : undefined, changes: run.changes });
+        const value = 'value' in run ? run.value : undefined;
+        await onApplied(w, { name: m.name, value, changes: run.changes });
       }
       outcomes.push({ seq: m.seq, status: run.status, error: run.error });
       log.push([

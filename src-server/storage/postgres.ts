@@ -30,6 +30,7 @@ export async function openPostgres(url: string, migrationsFolder: string): Promi
   await migrateLocked(pool, migrationsFolder);
   const direct = wrap(pool);
   const listeners = new Set<pg.Client>();
+  const holders = new Set<pg.Client>();
 
   return {
     kind: 'postgres',
@@ -71,7 +72,35 @@ export async function openPostgres(url: string, migrationsFolder: string): Promi
         await client.end().catch(() => {});
       };
     },
+    async tryHoldLock(space, key) {
+      const client = new pg.Client({ connectionString: url, types });
+      client.on('error', () => {});
+      await client.connect();
+      try {
+        const [r] = (
+          await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [
+            space,
+            key,
+          ])
+        ).rows;
+        if (!r?.ok) {
+          await client.end();
+          return null;
+        }
+      } catch (e) {
+        await client.end().catch(() => {});
+        throw e;
+      }
+      // The lock dies with the connection: closing it releases the lock.
+      holders.add(client);
+      return async () => {
+        holders.delete(client);
+        await client.end().catch(() => {});
+      };
+    },
     async close() {
+      await Promise.all([...holders].map((c) => c.end().catch(() => {})));
+      holders.clear();
       await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
       listeners.clear();
       await pool.end();

@@ -27,10 +27,18 @@ export interface Storage extends Queryable {
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
+  /**
+   * A session advisory lock (pg_try_advisory_lock) held on a dedicated connection until
+   * released: one holder among every server process on the database. null: another
+   * process holds it. PostgreSQL only; PGlite (one process) has no such method.
+   */
+  tryHoldLock?(space: number, key: number): Promise<(() => Promise<void>) | null>;
 }
 
 /** Serialises every writer of versioned rows (see apply.ts). */
 export const WRITE_LOCK = 0x53_50_4b_01;
 /** Serialises migrations when several server processes start at once. */
 export const MIGRATE_LOCK = 0x53_50_4b_02;
+/** Lock space of the mail intake: one puller per mailbox (src-server/mail-intake). */
+export const MAIL_INTAKE_LOCK_SPACE = 0x53_50_4b_03;
 export const POKE_CHANNEL = 'sportello_poke';
