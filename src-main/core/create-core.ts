@@ -28,6 +28,7 @@ import { activityHandlers } from './handlers-activities';
 import { supplierHandlers } from './handlers-suppliers';
 import { syncedLogin, syncedUserSave, syncHandlers } from './handlers-sync';
 import { mailHandlers } from './handlers-mail';
+import { mailboxesRemoteWhenSynced } from './handlers-mail-remote';
 import { createMailService } from '../mail/service';
 import { createMailOutService } from '../mail-out/service';
 import { mailOutHandlers } from './handlers-mailout';
@@ -117,7 +118,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     ...automationHandlers,
     ...duplicateHandlers,
     ...activityHandlers,
-    ...mailHandlers(mail),
+    ...mailboxesRemoteWhenSynced(mailHandlers(mail)),
     ...remoteWhenSynced(mailOutHandlers(mailOut)),
     ...supplierHandlers(mailOut),
     'auth.login': syncedLogin(sync, auth, settings['auth.login']),

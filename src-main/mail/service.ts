@@ -5,6 +5,7 @@
  */
 import type { CoreServices } from '../core/context';
 import { createImapSource, runImapSource, type ImapMailboxConfig } from './imap-source';
+import { getSyncState } from '../sync/sync-repo';
 import { createMailIntake } from './intake';
 import { listMailboxes, type MailboxRow } from './mailboxes-repo';
 import { createKeyFileCipher, threadingKey, type PasswordCipher } from './secrets';
@@ -24,6 +25,7 @@ export function createMailService(o: MailServiceOptions) {
   let intake: ReturnType<typeof createMailIntake> | null = null;
   const log = o.log ?? ((m: string) => console.warn(`[mail] ${m}`));
 
+  const synced = () => getSyncState(o.services.db) !== null;
   const configOf = (m: MailboxRow): ImapMailboxConfig => ({
     id: m.id,
     host: m.host,
@@ -34,23 +36,31 @@ export function createMailService(o: MailServiceOptions) {
     folder: m.folder,
     processedFolder: m.processedFolder,
     processedFlag: m.processedFlag,
+    review: m.reviewInbox,
   });
 
   async function restart(m: MailboxRow): Promise<void> {
     await runners.get(m.id)?.stop();
     runners.delete(m.id);
-    if (!m.enabled) return;
+    // A synced PC never pulls: the sync server does (src-server/mail-intake).
+    if (!m.enabled || synced()) return;
     intake ??= createMailIntake({
       services: o.services,
       threadKey: threadingKey(o.dataDir),
       maxBytes: o.services.maxAttachmentBytes,
     });
-    const source = createImapSource(configOf(m), {
+    const own = createImapSource(configOf(m), {
       db: o.services.db,
       intake,
       clock: o.services.clock,
       onError: (e) => log(`${m.name}: ${(e as Error).message}`),
     });
+    // Connected to a server while running: from the next poll on, the server pulls.
+    const source = {
+      ...own,
+      pollOnce: () =>
+        synced() ? Promise.resolve({ fetched: 0, results: [], failed: 0, resynced: false }) : own.pollOnce(),
+    };
     runners.set(
       m.id,
       runImapSource(source, {
