@@ -3,7 +3,12 @@
  * accounts (`sportello server user add`).
  *
  *   sportello server [--port 8443] [--host 127.0.0.1] [--database-url URL | env DATABASE_URL]
- *                    [--data-dir DIR] [--tls-cert FILE --tls-key FILE]
+ *                    [--data-dir DIR] [--tls-cert FILE --tls-key FILE] [--secrets-dir DIR]
+ *
+ * The server sends the municipality's emails; the SMTP password is sealed with a master
+ * key kept outside the database: env SPORTELLO_SECRET_KEY (32 bytes, base64), else the
+ * file secrets.key in --secrets-dir (default the data folder, or ~/.sportello-server
+ * with PostgreSQL). Every server process on one PostgreSQL needs the same key.
  *
  * Without a database URL the server keeps its data in embedded PostgreSQL (PGlite) under
  * <data-dir>/pgdata: nothing to install. On a network, give it a certificate with
@@ -46,6 +51,7 @@ export async function server(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'secrets-dir': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -57,7 +63,14 @@ export async function server(argv: string[]): Promise<number> {
     ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
     : undefined;
   const config = storageConfig(values);
-  const srv = await createServer({ ...config, port, host: values.host, tls, logger: { level: 'warn' } });
+  const srv = await createServer({
+    ...config,
+    port,
+    host: values.host,
+    tls,
+    logger: { level: 'warn' },
+    ...(values['secrets-dir'] ? { secretsDir: resolve(values['secrets-dir']) } : {}),
+  });
   process.stdout.write(`Server di sincronizzazione Sportello pronto: ${srv.url}\n`);
   process.stdout.write(
     config.databaseUrl ? 'Dati: PostgreSQL\n' : `Dati: ${config.dataDir} (PostgreSQL integrato)\n`,

@@ -176,8 +176,12 @@ export function createServerSender(o: ServerSenderOptions) {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await running?.catch(() => {});
+      // A few seconds for the answers in flight to be marked; then the connections go
+      // (a message cut off stays `sending` and is sent again once stale).
+      if (running)
+        await Promise.race([running.catch(() => {}), new Promise((r) => setTimeout(r, 5_000).unref?.())]);
       transport?.t.close();
+      await running?.catch(() => {});
       transport = null;
     },
   };
