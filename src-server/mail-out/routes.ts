@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { mailOutCalls, serverMailCalls } from '../../src-shared/api/calls-mailout';
+import { maskAddresses } from '../../src-shared/mail-out';
 import {
   canSeeReport,
   DomainError,
@@ -182,7 +183,8 @@ async function run(
         subject: e.subject,
         status: e.status,
         attempts: e.attempts,
-        lastError: e.lastError,
+        // SMTP answers quote the recipient: masked for who may not see reporters' data.
+        lastError: e.lastError && !showTo ? maskAddresses(e.lastError) : e.lastError,
         createdAt: e.createdAt,
         sentAt: e.sentAt,
       }));
