@@ -136,7 +136,9 @@ async function staffPull(
     changes.set(`${c.table}\u0000${c.key}`, c);
   }
   // Versions up to the cursor are final (apply.ts): read after the page, still exact.
-  const lastMutationSeq = more ? await seqReflectedAt(storage, req.clientId, cursor) : found[0]!.last_seq;
+  const lastMutationSeq = more
+    ? await seqReflectedAt(storage, req.clientId, cursor)
+    : (found[0]?.last_seq ?? 0);
   const totalEstimate = req.cursor === 0 ? await countRows(storage, viewer) : null;
   if (req.cursor === 0 && viewHashBefore !== hash) {
     await storage.query('UPDATE clients SET view_hash = $2 WHERE client_id = $1', [req.clientId, hash]);
