@@ -120,7 +120,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
       clock,
       cipher: () => secretsOf().cipher,
       // The key mail-out signs with: a reply to the server's emails threads here.
-      threadKey: secretsOf().threadKey,
+      threadKey: () => secretsOf().threadKey,
       onApplied: ctx.onApplied,
       onCommitted: (v) => {
         pokes.poke(v);

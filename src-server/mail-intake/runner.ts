@@ -14,10 +14,12 @@ import { MAIL_INTAKE_LOCK_SPACE, type Storage } from '../storage/storage';
 import { listServerMailboxes, type ServerMailbox } from './mailboxes';
 import { createServerMailSink, serverFolders, type ServerSinkDeps } from './sink';
 
-export interface ServerIntakeOptions extends Omit<ServerSinkDeps, 'storage' | 'clock'> {
+export interface ServerIntakeOptions extends Omit<ServerSinkDeps, 'storage' | 'clock' | 'threadKey'> {
   storage: Storage;
   clock: () => number;
   cipher: () => PasswordCipher;
+  /** The key of Sportello's Message-IDs, read when a mailbox first starts (the secrets may live in a file). */
+  threadKey: () => Buffer;
   /** How often the mailbox list is read again and free mailboxes are claimed (default 30 s). */
   rescanMs?: number;
   /** First retry delay after a failed poll (default 5 s). */
@@ -36,7 +38,8 @@ interface Running {
 
 export function createServerIntake(o: ServerIntakeOptions) {
   const log = o.log ?? ((m: string) => console.warn(`[mail-in] ${m}`));
-  const sink = createServerMailSink(o);
+  let sinkCache: ReturnType<typeof createServerMailSink> | null = null;
+  const sink = () => (sinkCache ??= createServerMailSink({ ...o, threadKey: o.threadKey() }));
   const folders = serverFolders(o.storage);
   const running = new Map<string, Running>();
   let timer: NodeJS.Timeout | null = null;
@@ -61,7 +64,12 @@ export function createServerIntake(o: ServerIntakeOptions) {
           processedFolder: m.processedFolder,
           processedFlag: m.processedFlag,
         },
-        { intake: sink, folders, clock: o.clock, onError: (e) => log(`${m.name}: ${(e as Error).message}`) },
+        {
+          intake: sink(),
+          folders,
+          clock: o.clock,
+          onError: (e) => log(`${m.name}: ${(e as Error).message}`),
+        },
       );
       const runner = runImapSource(source, {
         pollMs: m.pollSeconds * 1000,
@@ -126,7 +134,6 @@ export function createServerIntake(o: ServerIntakeOptions) {
     },
     /** Mailbox ids this process pulls now. */
     running: () => [...running.keys()],
-    sink,
   };
 }
 
