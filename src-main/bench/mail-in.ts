@@ -139,6 +139,11 @@ export async function runMailInBench(opts: { messages: number }): Promise<Figure
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage.rss());
 
+      const mem = process.memoryUsage();
+      const mb = (x: number) => (x / 2 ** 20).toFixed(0);
+      log(
+        `[bench] memoria a fine acquisizione: rss ${mb(mem.rss)} MB, heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} MB, external ${mb(mem.external)} MB, arrayBuffers ${mb(mem.arrayBuffers)} MB`,
+      );
       const db = core.services.db;
       const reports = (db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
       const withFile = (

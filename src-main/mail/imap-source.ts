@@ -54,10 +54,11 @@ export interface ImapSourceDeps {
   afterCommit?: (uid: number, result: IngestResult) => void | Promise<void>;
   onError?: (err: unknown) => void;
   connectTimeoutMs?: number;
-  /** UIDs per FETCH (default 100): the move and the saved position follow each chunk. imapflow
-   * reads the whole answer off the socket even while we are busy: the chunk bounds memory. */
+  /** UIDs per FETCH (default 25): the move and the saved position follow each chunk. imapflow
+   * reads the whole answer off the socket even while we are busy: the chunk bounds memory
+   * (10,000 messages with 1 MB attachments peaked at 315 MB with 100, 240 MB with 25). */
   chunkSize?: number;
-  /** Messages per SQLite transaction (default 50). */
+  /** Messages per SQLite transaction (default 25: one per chunk, one fsync per 25 messages). */
   commitGroup?: number;
 }
 
@@ -105,10 +106,10 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
   const { intake, clock } = deps;
   const identity = mailboxIdentity(cfg);
   const folders = deps.folders ?? sqliteFolders(deps.db!);
-  const chunk = deps.chunkSize ?? 100;
+  const chunk = deps.chunkSize ?? 25;
   /** UIDNEXT when the last poll looked: IDLE compares against it. */
   let seenUidNext: number | null = null;
-  const group = deps.commitGroup ?? 50;
+  const group = deps.commitGroup ?? 25;
 
   /**
    * One FETCH over the chunk's UIDs, read with imapflow's iterator (one message in
