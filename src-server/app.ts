@@ -22,13 +22,14 @@ import { createServerIntake, type ServerIntake, type ServerIntakeOptions } from 
 import { mailInRoutes } from './mail-intake/routes';
 import { maxVersion } from './rows';
 import { authRoutes } from './routes-auth';
+import { WIRE_SCHEMA_VERSION } from '../src-shared/sync/protocol';
 import { blobRoutes } from './routes-blobs';
 import { syncRoutes } from './routes-sync';
 import { openStorage } from './storage/open';
 import { POKE_CHANNEL, type Storage } from './storage/storage';
 
 /** Replicas whose SQLite schema is older than this must update before syncing. */
-export const MIN_CLIENT_SCHEMA_VERSION = 1;
+export const MIN_CLIENT_SCHEMA_VERSION = WIRE_SCHEMA_VERSION;
 export const SERVER_VERSION = '0.1.0';
 
 export interface ServerOptions {

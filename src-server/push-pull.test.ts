@@ -173,14 +173,14 @@ describe.each(STORAGES)('push and pull on %s', (kind) => {
     const url = world().server.url;
     const old = await post(url, '/sync/v1/hello', {
       protocolVersion: 1,
-      schemaVersion: 0,
+      schemaVersion: 1, // before activities, merges, the address book
       appVersion: '0.0.1',
     });
     expect(old.status).toBe(200);
     expect(old.body).toMatchObject({
       ok: false,
       protocolVersion: 1,
-      minClientSchemaVersion: 1,
+      minClientSchemaVersion: 2,
       message: 'Questa versione di Sportello è troppo vecchia per il server: aggiornala.',
     });
     const otherProtocol = await post(url, '/sync/v1/hello', {
@@ -189,7 +189,7 @@ describe.each(STORAGES)('push and pull on %s', (kind) => {
       appVersion: 'x',
     });
     expect(otherProtocol.body.ok).toBe(false);
-    const fine = await post(url, '/sync/v1/hello', { protocolVersion: 1, schemaVersion: 1, appVersion: 'x' });
+    const fine = await post(url, '/sync/v1/hello', { protocolVersion: 1, schemaVersion: 2, appVersion: 'x' });
     expect(fine.body).toMatchObject({ ok: true, message: null });
   });
 

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { createUuidV7, formatProvisionalCode } from '../../src-shared/domain';
 import {
   PROTOCOL_VERSION,
+  WIRE_SCHEMA_VERSION,
   SYNC_TABLES,
   zHelloResponse,
   zLoginResponse,
@@ -39,7 +40,7 @@ import { wipeReplica } from './wipe';
 const PULL_HOLD_ROWS = 50_000;
 
 /** Schema version of this replica's wire rows; the server may require a minimum. */
-export const CLIENT_SCHEMA_VERSION = 1;
+export const CLIENT_SCHEMA_VERSION = WIRE_SCHEMA_VERSION;
 
 export type SyncPhase =
   'standalone' | 'online' | 'offline' | 'syncing' | 'bootstrapping' | 'unauthenticated' | 'update_required';

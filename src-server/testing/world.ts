@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { RowChange } from '../../src-shared/sync/protocol';
-import { PROTOCOL_VERSION, zPullResponse, zPushResponse } from '../../src-shared/sync/protocol';
+import {
+  PROTOCOL_VERSION,
+  WIRE_SCHEMA_VERSION,
+  zPullResponse,
+  zPushResponse,
+} from '../../src-shared/sync/protocol';
 import { createServer, type ServerOptions, type SyncServer } from '../app';
 import { startPostgres, type TestPostgres } from './postgres';
 
@@ -162,7 +167,11 @@ export class TestReplica {
   }
 }
 
-export const HELLO = { protocolVersion: PROTOCOL_VERSION, schemaVersion: 1, appVersion: 'test' };
+export const HELLO = {
+  protocolVersion: PROTOCOL_VERSION,
+  schemaVersion: WIRE_SCHEMA_VERSION,
+  appVersion: 'test',
+};
 
 /** Report fields for report.create. */
 export function reportArgs<E extends Record<string, unknown>>(title: string, extra: E = {} as E) {

@@ -14,6 +14,15 @@ import { z } from 'zod';
 /** Bumped when the wire format changes incompatibly. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * The replicated tables and columns a replica understands. A replica older than the
+ * server's would fail on rows it has no table for, so the server tells it to update
+ * (its outbox stays intact) instead.
+ * 1: reports, reporters, settings, log, attachments.
+ * 2: automation_rules, address_book, report_activities, merges (status «aggregata»).
+ */
+export const WIRE_SCHEMA_VERSION = 2;
+
 /** Rows travel as the domain rows of src-shared/domain/mutations/framework.ts TableRows. */
 export const SYNC_TABLES = [
   'users',
