@@ -3,43 +3,21 @@
  * survive, activities can be stored (WITHOUT ROWID, keyed by report) and the agenda's
  * queries use their partial indexes.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder, openDatabase } from './migrate';
+import { describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from './migrate';
+import { migrationsBefore, tempDirs } from './testing/migrations';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(prefix: string) {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
-
-function migrationsBefore(tag: string): string {
-  const dst = join(tmp('sportello-mig-act-'), 'drizzle');
-  cpSync(migrationsFolder(), dst, { recursive: true });
-  const p = join(dst, 'meta', '_journal.json');
-  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
-  const at = j.entries.findIndex((e) => e.tag === tag);
-  expect(at).toBeGreaterThan(0);
-  j.entries = j.entries.slice(0, at);
-  writeFileSync(p, JSON.stringify(j));
-  return dst;
-}
+const tmp = tempDirs('sportello-mig-act-');
 
 const plan = (db: ReturnType<typeof openDatabase>, sql: string) =>
   (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
 
 describe('migration 0010_activities', () => {
   it('keeps existing reports, stores activities clustered by report, and the agenda uses its indexes', () => {
-    const db = openDatabase(join(tmp('sportello-mig-db-'), 'sportello.db'));
+    const db = openDatabase(join(tmp(), 'sportello.db'));
     try {
-      migrateDatabase(db, migrationsBefore('0010_activities'));
+      migrateDatabase(db, migrationsBefore(tmp(), '0010_activities'));
       expect(
         db.prepare("SELECT name FROM sqlite_master WHERE name = 'report_activities'").get(),
       ).toBeUndefined();

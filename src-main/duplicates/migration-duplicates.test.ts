@@ -3,44 +3,23 @@
  * the existing rows, its triggers keep it right afterwards, and the duplicates and
  * merged-reports queries use their indexes.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../db/migrate';
+import { describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from '../db/migrate';
+import { migrationsBefore, tempDirs } from '../db/testing/migrations';
 import { findDuplicates } from '../db/repos/duplicates';
 import { mergedReports } from '../db/repos/merged-read';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function migrationsBefore(tag: string): string {
-  const dst = join(mkdtempSync(join(tmpdir(), 'sportello-mig-dup-')), 'drizzle');
-  dirs.push(dirname(dst));
-  cpSync(migrationsFolder(), dst, { recursive: true });
-  const p = join(dst, 'meta', '_journal.json');
-  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
-  j.entries = j.entries.slice(
-    0,
-    j.entries.findIndex((e) => e.tag === tag),
-  );
-  writeFileSync(p, JSON.stringify(j));
-  return dst;
-}
-const dirname = (p: string) => p.slice(0, p.lastIndexOf('/'));
+const tmp = tempDirs('sportello-mig-dup-');
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 5, 1);
 
 describe('migration 0009_duplicates', () => {
   it('fills the R*Tree from existing reports, keeps it with triggers, and the queries use their indexes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sportello-mig-dup-db-'));
-    dirs.push(dir);
-    const db = openDatabase(join(dir, 'sportello.db'));
+    const db = openDatabase(join(tmp(), 'sportello.db'));
     try {
-      migrateDatabase(db, migrationsBefore('0009_duplicates'));
+      migrateDatabase(db, migrationsBefore(tmp(), '0009_duplicates'));
       db.prepare(
         `INSERT INTO categories (id, parent_id, name, active, sort_order, updated_at) VALUES
            ('strada', NULL, 'Strada', 1, 0, 0), ('buca', 'strada', 'Buca', 1, 0, 0)`,

@@ -3,11 +3,10 @@
  * and an IMAP mailbox: the data survives untouched, the mail-out tables work through
  * their real repositories, and the sender's hot queries read the outbox by its indexes.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../db/migrate';
+import { describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from '../db/migrate';
+import { migrationsBefore, tempDirs } from '../db/testing/migrations';
 import {
   countByStatus,
   dueEmails,
@@ -19,27 +18,7 @@ import {
 } from './outbox-repo';
 import { getSmtp, listRules, listTemplates, replaceRules, saveSmtp, saveTemplate } from './settings-repo';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'sportello-mig-0006-'));
-  dirs.push(d);
-  return d;
-};
-
-function migrationsBefore(tag: string): string {
-  const dst = join(tmp(), 'drizzle');
-  cpSync(migrationsFolder(), dst, { recursive: true });
-  const p = join(dst, 'meta', '_journal.json');
-  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
-  const at = j.entries.findIndex((e) => e.tag === tag);
-  expect(at).toBeGreaterThan(0);
-  j.entries = j.entries.slice(0, at);
-  writeFileSync(p, JSON.stringify(j));
-  return dst;
-}
+const tmp = tempDirs('sportello-mig-0006-');
 
 const LUCIA = '01900000-0000-7000-8000-00000000000a';
 const NOW = Date.UTC(2026, 10, 20);
@@ -49,7 +28,7 @@ describe('migration 0006_mailout_outbox', () => {
   it('keeps reports, log and mailboxes; the outbox, SMTP account, switches and templates work; hot queries use their indexes', () => {
     const db = openDatabase(join(tmp(), 'sportello.db'));
     try {
-      const folder = migrationsBefore('0006_mailout_outbox');
+      const folder = migrationsBefore(tmp(), '0006_mailout_outbox');
       migrateDatabase(db, folder);
       expect(
         db
@@ -94,7 +73,7 @@ describe('migration 0006_mailout_outbox', () => {
       const before = snapshot();
 
       // Exactly 0006 (the next migrations change other tables and are tested on their own).
-      migrateDatabase(db, migrationsBefore('0007_automations'));
+      migrateDatabase(db, migrationsBefore(tmp(), '0007_automations'));
 
       expect(snapshot()).toEqual(before);
       expect(countByStatus(db)).toEqual({ queued: 0, sending: 0, sent: 0, failed: 0 });

@@ -3,40 +3,19 @@
  * mailboxes keep their settings (review off), the bookkeeping survives, and the review
  * list's query reads through its index.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../db/migrate';
+import { expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from '../db/migrate';
+import { migrationsBefore, tempDirs } from '../db/testing/migrations';
 import { getMailbox } from './mailboxes-repo';
 import { parkMessage, pendingReviews } from './review-repo';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'sportello-mig-0011-'));
-  dirs.push(d);
-  return d;
-};
-
-function migrationsBefore(tag: string): string {
-  const dst = join(tmp(), 'drizzle');
-  cpSync(migrationsFolder(), dst, { recursive: true });
-  const p = join(dst, 'meta', '_journal.json');
-  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
-  const at = j.entries.findIndex((e) => e.tag === tag);
-  expect(at).toBeGreaterThan(0);
-  j.entries = j.entries.slice(0, at);
-  writeFileSync(p, JSON.stringify(j));
-  return dst;
-}
+const tmp = tempDirs('sportello-mig-0011-');
 
 it('migration 0011_mail_review keeps mailboxes and handled messages; the pending list uses its index', () => {
   const db = openDatabase(join(tmp(), 'sportello.db'));
   try {
-    migrateDatabase(db, migrationsBefore('0011_mail_review'));
+    migrateDatabase(db, migrationsBefore(tmp(), '0011_mail_review'));
     db.prepare(
       `INSERT INTO mail_mailboxes (id, name, kind, host, port, security, username, password_sealed, folder,
          processed_folder, processed_flag, poll_seconds, use_idle, enabled, updated_at)

@@ -3,34 +3,13 @@
  * the data survives, old assignments and mentions become notifications, and the
  * notification queries use the new partial indexes.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../db/migrate';
+import { describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from '../db/migrate';
+import { migrationsBefore, tempDirs } from '../db/testing/migrations';
 import { listNotifications } from './notifications-repo';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'sportello-mig-0008-'));
-  dirs.push(d);
-  return d;
-};
-
-function migrationsBefore(tag: string): string {
-  const dst = join(tmp(), 'drizzle');
-  cpSync(migrationsFolder(), dst, { recursive: true });
-  const p = join(dst, 'meta', '_journal.json');
-  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
-  const at = j.entries.findIndex((e) => e.tag === tag);
-  expect(at).toBeGreaterThan(0);
-  j.entries = j.entries.slice(0, at);
-  writeFileSync(p, JSON.stringify(j));
-  return dst;
-}
+const tmp = tempDirs('sportello-mig-0008-');
 
 const LUCIA = '01900000-0000-7000-8000-00000000000a';
 const MARIO = '01900000-0000-7000-8000-00000000000b';
@@ -41,7 +20,7 @@ describe('migration 0008_suppliers_notifications', () => {
   it('keeps the log, derives notifications from old entries and reads them through the partial indexes', () => {
     const db = openDatabase(join(tmp(), 'sportello.db'));
     try {
-      migrateDatabase(db, migrationsBefore('0008_suppliers_notifications'));
+      migrateDatabase(db, migrationsBefore(tmp(), '0008_suppliers_notifications'));
       db.prepare(
         `INSERT INTO users (id, username, full_name, role, created_at, updated_at) VALUES
            (?, 'lucia.verdi', 'Lucia Verdi', 'operatore', 1, 1), (?, 'mario.rossi', 'Mario Rossi', 'operatore', 1, 1)`,

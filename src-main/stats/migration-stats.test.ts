@@ -3,30 +3,12 @@
  * from the existing rows, the triggers keep them right afterwards, and the dashboard's
  * queries use their covering indexes.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../db/migrate';
+import { describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from '../db/migrate';
+import { migrationsBefore, tempDirs } from '../db/testing/migrations';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function migrationsBefore(tag: string): string {
-  const dst = join(mkdtempSync(join(tmpdir(), 'sportello-mig-stats-')), 'drizzle');
-  dirs.push(dst);
-  cpSync(migrationsFolder(), dst, { recursive: true });
-  const p = join(dst, 'meta', '_journal.json');
-  const j = JSON.parse(readFileSync(p, 'utf8')) as { entries: { tag: string }[] };
-  j.entries = j.entries.slice(
-    0,
-    j.entries.findIndex((e) => e.tag === tag),
-  );
-  writeFileSync(p, JSON.stringify(j));
-  return dst;
-}
+const tmp = tempDirs('sportello-mig-stats-');
 
 const summary = (db: ReturnType<typeof openDatabase>) =>
   db
@@ -43,11 +25,9 @@ const assignees = (db: ReturnType<typeof openDatabase>) =>
 
 describe('migration 0004_stats_geo', () => {
   it('fills the summaries from existing reports and keeps them with triggers', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sportello-mig-db-'));
-    dirs.push(dir);
-    const db = openDatabase(join(dir, 'sportello.db'));
+    const db = openDatabase(join(tmp(), 'sportello.db'));
     try {
-      migrateDatabase(db, migrationsBefore('0004_stats_geo'));
+      migrateDatabase(db, migrationsBefore(tmp(), '0004_stats_geo'));
       const ins = db.prepare(
         `INSERT INTO reports (seq, id, code, title, category_id, channel, status, created_by, created_at, updated_by, updated_at, closed_at)
          VALUES (?, ?, ?, 'x', ?, ?, ?, 'u1', ?, 'u1', ?, ?)`,
