@@ -42,7 +42,11 @@ export function deriveKey(master: Buffer, purpose: string): Buffer {
 }
 
 export function createKeyFileCipher(dataDir: string): PasswordCipher {
-  const key = deriveKey(loadMasterKey(dataDir), 'mailbox-passwords');
+  return aesGcmCipher(deriveKey(loadMasterKey(dataDir), 'mailbox-passwords'));
+}
+
+/** AES-256-GCM with a given 32-byte key; sealed format `v1.iv.tag.body` (base64 parts). */
+export function aesGcmCipher(key: Buffer): PasswordCipher {
   return {
     scheme: 'aes256gcm',
     encrypt(plain) {
