@@ -3,36 +3,17 @@
  * database at 0002 with rows is migrated, its rows survive, and the intake's hot lookup
  * (a handled message by mailbox and key) uses the primary key.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../storage/open';
 import { openPglite } from '../storage/pglite';
+import { migrationsUpTo, tempDirs } from '../testing/migrations';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function migrationsUpTo(tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sportello-mig-'));
-  dirs.push(dir);
-  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const file = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(file, 'utf8')) as { entries: { tag: string }[] };
-  const upTo = journal.entries.findIndex((e) => e.tag === tag);
-  expect(upTo).toBeGreaterThanOrEqual(0);
-  journal.entries = journal.entries.slice(0, upTo + 1);
-  writeFileSync(file, JSON.stringify(journal));
-  return dir;
-}
+const tmp = tempDirs('sportello-mig-');
 
 describe('server migration 0003_mail_intake', () => {
   it('keeps the rows of 0002 and adds the intake tables, the handled-message lookup by its key', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'sportello-pg-'));
-    dirs.push(data);
-    const old = await openPglite(data, migrationsUpTo('0002_mail_outbox'));
+    const data = tmp();
+    const old = await openPglite(data, migrationsUpTo(tmp(), '0002_mail_outbox'));
     await old.query(
       `INSERT INTO sync_rows (tbl, key, owner, data, version) VALUES ('reports', 'r1', 'r1', '{"id":"r1"}', 1)`,
     );
