@@ -4,33 +4,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingView } from '../../src-shared/api/calls-mailout';
-import { startSmtpSink, type SmtpSink } from '../mail-out/testing/smtp-sink';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
+import type { SmtpSink } from '../mail-out/testing/smtp-sink';
+import { type MailWorld, startMailWorld, stopMailWorld, until } from '../mail-out/testing/mail-world';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
 import { createAt, newReporter, offset, PIAZZA_VECCHIA } from './testing';
 
+let m: MailWorld;
 let w: TestWorld;
 let f: Fixture;
 let smtp: SmtpSink;
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
-  smtp = await startSmtpSink();
+  m = await startMailWorld();
+  ({ w, f, smtp } = m);
 });
-afterEach(async () => {
-  w.cleanup();
-  await smtp.close();
-});
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+afterEach(() => stopMailWorld(m));
 
 describe('closure of a main report', () => {
   it('notifies every reporter of every merged report, once per address', async () => {

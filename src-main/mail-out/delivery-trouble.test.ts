@@ -7,42 +7,30 @@ import type { ReportDetail } from '../../src-shared/api/views';
 import { createMailIntake, type MailIntake } from '../mail/intake';
 import { multipartMessage, plainMessage, textPart } from '../mail/testing/messages';
 import { mintMessageId } from '../mail/threading';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
 import { TROUBLE_SQL } from './delivery-repo';
-import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
+import type { SmtpSink } from './testing/smtp-sink';
+import { type MailWorld, startMailWorld, stopMailWorld, until } from './testing/mail-world';
 
 const key = Buffer.alloc(32, 7);
+let m: MailWorld;
 let w: TestWorld;
 let f: Fixture;
 let intake: MailIntake;
 let smtp: SmtpSink;
 
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
+  m = await startMailWorld();
+  ({ w, f, smtp } = m);
   await w.ok('settings.categories.save', { parentId: null, name: 'Da classificare' }, f.admin);
   intake = createMailIntake({ services: w.core.services, threadKey: key });
-  smtp = await startSmtpSink();
 });
-afterEach(async () => {
-  w.cleanup();
-  await smtp.close();
-});
+afterEach(() => stopMailWorld(m));
 
 type Trouble = { reporterId: string; email: string; source: string; reason: string };
 const trouble = (reporterIds: string[], who = f.clerk) =>
   w.ok<Trouble[]>('mailout.deliveryTrouble', { reporterIds }, who);
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('delivery trouble on the reporter', () => {
   it('a bounce marks the address failing, the citizen writing again clears it; only for who sees reporters', async () => {

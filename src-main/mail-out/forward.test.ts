@@ -8,41 +8,33 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingView } from '../../src-shared/api/calls-mailout';
 import type { AddressBookView } from '../../src-shared/api/calls-suppliers';
 import type { ReportDetail } from '../../src-shared/api/views';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
 import { createMailIntake } from '../mail/intake';
 import { threadingKey } from '../mail/secrets';
 import { plainMessage } from '../mail/testing/messages';
 import { verifyMessageId } from '../mail/threading';
-import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
+import type { SmtpSink } from './testing/smtp-sink';
+import {
+  type MailWorld,
+  saveSmtpAccount,
+  startMailWorld,
+  stopMailWorld,
+  turnOffReceipts,
+  until,
+} from './testing/mail-world';
 
+let m: MailWorld;
 let w: TestWorld;
 let f: Fixture;
 let smtp: SmtpSink;
 let asfalti: string;
 
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
-  smtp = await startSmtpSink();
-  await w.ok(
-    'mailout.smtp.save',
-    {
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      fromAddress: 'protocollo@comune.example.it',
-      fromName: 'Comune di Sant’Agata',
-      replyTo: 'urp@comune.example.it',
-    },
-    f.admin,
-  );
-  // Receipts off: the only emails are the ones under test.
-  await w.ok(
-    'mailout.rules.save',
-    { rules: [{ kind: 'receipt', categoryId: null, enabled: false }] },
-    f.admin,
-  );
+  m = await startMailWorld();
+  ({ w, f, smtp } = m);
+  await saveSmtpAccount(m);
+  await turnOffReceipts(m);
   asfalti = (
     await w.ok<{ id: string }>(
       'addressBook.save',
@@ -56,20 +48,7 @@ beforeEach(async () => {
     )
   ).id;
 });
-afterEach(async () => {
-  w.cleanup();
-  await smtp.close();
-});
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+afterEach(() => stopMailWorld(m));
 
 async function newReport(title = 'Buca profonda in via Porta Dipinta') {
   return w.ok<{ id: string; code: string }>(

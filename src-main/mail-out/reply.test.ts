@@ -1,50 +1,30 @@
 /** Rispondi: templates, permission, public log entry, the email with chosen attachments. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingView, TemplateView } from '../../src-shared/api/calls-mailout';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
-import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
+import type { SmtpSink } from './testing/smtp-sink';
+import {
+  type MailWorld,
+  saveSmtpAccount,
+  startMailWorld,
+  stopMailWorld,
+  turnOffReceipts,
+  until,
+} from './testing/mail-world';
 
+let m: MailWorld;
 let w: TestWorld;
 let f: Fixture;
 let smtp: SmtpSink;
 
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
-  smtp = await startSmtpSink();
-  await w.ok(
-    'mailout.smtp.save',
-    {
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      fromAddress: 'protocollo@comune.example.it',
-      fromName: 'Comune di Sant’Agata',
-      replyTo: 'urp@comune.example.it',
-    },
-    f.admin,
-  );
-  await w.ok(
-    'mailout.rules.save',
-    { rules: [{ kind: 'receipt', categoryId: null, enabled: false }] },
-    f.admin,
-  );
+  m = await startMailWorld();
+  ({ w, f, smtp } = m);
+  await saveSmtpAccount(m);
+  await turnOffReceipts(m);
 });
-afterEach(async () => {
-  w.cleanup();
-  await smtp.close();
-});
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+afterEach(() => stopMailWorld(m));
 
 describe('Rispondi', () => {
   it('administrators manage templates; a clerk answers with one, placeholders per citizen, attachments, a public log entry', async () => {

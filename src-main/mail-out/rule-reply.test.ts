@@ -3,31 +3,21 @@
  * citizens get the template once, as the very rows «Rispondi» writes with that template.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
-import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
+import type { SmtpSink } from './testing/smtp-sink';
+import { type MailWorld, saveSmtpAccount, startMailWorld, stopMailWorld, until } from './testing/mail-world';
 
+let m: MailWorld;
 let w: TestWorld;
 let f: Fixture;
 let smtp: SmtpSink;
 let templateId = '';
 
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
-  smtp = await startSmtpSink();
-  await w.ok(
-    'mailout.smtp.save',
-    {
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      fromAddress: 'protocollo@comune.example.it',
-      fromName: 'Comune di Sant’Agata',
-      replyTo: 'urp@comune.example.it',
-    },
-    f.admin,
-  );
+  m = await startMailWorld();
+  ({ w, f, smtp } = m);
+  await saveSmtpAccount(m);
   // Only the rule's emails, not the automatic notifications.
   await w.ok(
     'mailout.rules.save',
@@ -57,20 +47,7 @@ beforeEach(async () => {
     f.admin,
   );
 });
-afterEach(async () => {
-  w.cleanup();
-  await smtp.close();
-});
-
-async function until<T>(what: () => T, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+afterEach(() => stopMailWorld(m));
 
 type Row = {
   id: string;

@@ -6,10 +6,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationView } from '../../src-shared/api/calls-suppliers';
 import type { OutgoingView } from '../../src-shared/api/calls-mailout';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
-import { startSmtpSink, type SmtpSink } from '../mail-out/testing/smtp-sink';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
+import type { SmtpSink } from '../mail-out/testing/smtp-sink';
+import {
+  type MailWorld,
+  saveSmtpAccount,
+  startMailWorld,
+  stopMailWorld,
+  turnOffReceipts,
+  until,
+} from '../mail-out/testing/mail-world';
 
+let m: MailWorld;
 let w: TestWorld;
 let f: Fixture;
 let smtp: SmtpSink;
@@ -20,26 +29,10 @@ type List = { unread: number; items: NotificationView[] };
 const list = (who: string) => w.ok<List>('notifications.list', {}, who);
 
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
-  smtp = await startSmtpSink();
-  await w.ok(
-    'mailout.smtp.save',
-    {
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      fromAddress: 'protocollo@comune.example.it',
-      fromName: 'Comune di Sant’Agata',
-      replyTo: 'urp@comune.example.it',
-    },
-    f.admin,
-  );
-  await w.ok(
-    'mailout.rules.save',
-    { rules: [{ kind: 'receipt', categoryId: null, enabled: false }] },
-    f.admin,
-  );
+  m = await startMailWorld();
+  ({ w, f, smtp } = m);
+  await saveSmtpAccount(m);
+  await turnOffReceipts(m);
   mario = (
     await w.ok<{ token: string }>('auth.login', { username: 'mario.rossi', password: 'password-mario.rossi' })
   ).token;
@@ -51,10 +44,7 @@ beforeEach(async () => {
     )
   ).id;
 });
-afterEach(async () => {
-  w.cleanup();
-  await smtp.close();
-});
+afterEach(() => stopMailWorld(m));
 
 async function newReport(title: string) {
   return w.ok<{ id: string; code: string }>(
@@ -62,16 +52,6 @@ async function newReport(title: string) {
     { fields: { title, categoryId: f.bucaId, channel: 'telefono' } },
     f.clerk,
   );
-}
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('colleague notifications', () => {
