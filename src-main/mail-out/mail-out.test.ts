@@ -6,11 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUuidV7 } from '../../src-shared/domain';
 import type { OutgoingView } from '../../src-shared/api/calls-mailout';
 import { createCore } from '../core/create-core';
-import { buildFixture, type Fixture } from '../testing/fixtures';
-import { createTestWorld, type TestWorld } from '../testing/test-core';
+import type { Fixture } from '../testing/fixtures';
+import type { TestWorld } from '../testing/test-core';
 import { verifyMessageId, subjectTag } from '../mail/threading';
 import { threadingKey } from '../mail/secrets';
 import { startSmtpSink, type SmtpSink } from './testing/smtp-sink';
+import { startMailWorld, until } from './testing/mail-world';
 
 let w: TestWorld;
 let f: Fixture;
@@ -46,25 +47,14 @@ const report = (extra: object = {}) => ({
 
 const emails = (reportId: string) => w.ok<OutgoingView[]>('mailout.forReport', { reportId }, f.clerk);
 
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condizione non raggiunta: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const allSent = (n: number) => (v: OutgoingView[]) => v.length === n && v.every((e) => e.status === 'sent');
 
 beforeEach(async () => {
-  w = await createTestWorld();
-  f = await buildFixture(w);
-  smtp = await startSmtpSink();
+  ({ w, f, smtp } = await startMailWorld());
 });
 afterEach(async () => {
   w.cleanup();
-  await smtp.close();
+  await smtp.close(); // the one running now: a test may replace it
 });
 
 describe('citizen notifications', () => {
