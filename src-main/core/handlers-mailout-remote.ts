@@ -12,7 +12,8 @@ import type { Sqlite } from '../db/migrate';
 import type { PartialHandlers } from './handler-types';
 import { callServer, whenSynced } from './server-call';
 
-const REMOTE = [
+/** The calls a synced PC forwards; the server's POST /mail/v1/call serves the same list. */
+export const REMOTE_MAIL_CALLS = [
   'mailout.smtp.get',
   'mailout.smtp.save',
   'mailout.test',
@@ -23,7 +24,7 @@ const REMOTE = [
   'mailout.forReport',
   'mailout.retry',
 ] as const;
-type RemoteCall = (typeof REMOTE)[number];
+type RemoteCall = (typeof REMOTE_MAIL_CALLS)[number];
 
 const TARGET = { path: '/mail/v1/call', timeoutMs: 20_000, unreachable: 'Le email sono gestite' };
 
@@ -47,5 +48,5 @@ export async function serverRefusals(db: Sqlite, emails: string[]) {
 
 /** The local handlers on a standalone PC, the server's once this PC syncs. */
 export function remoteWhenSynced<H extends PartialHandlers<RemoteCall>>(local: H): H {
-  return whenSynced(local, REMOTE, remoteMailCall);
+  return whenSynced(local, REMOTE_MAIL_CALLS, remoteMailCall);
 }

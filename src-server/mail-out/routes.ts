@@ -17,6 +17,7 @@ import {
   requireStaff,
   type Actor,
 } from '../../src-shared/domain';
+import { REMOTE_MAIL_CALLS } from '../../src-main/core/handlers-mailout-remote';
 import { italianSmtpError } from '../../src-main/mail-out/errors';
 import { messageOf, smtpTransport } from '../../src-main/mail-out/sender';
 import type { ServerContext } from '../context';
@@ -30,17 +31,6 @@ import { readMailSettings, writeMailSetting } from './settings';
 import type { PasswordCipher } from '../../src-main/mail/secrets';
 import { randomUUID } from 'node:crypto';
 
-export const REMOTE_MAIL_CALLS = [
-  'mailout.smtp.get',
-  'mailout.smtp.save',
-  'mailout.test',
-  'mailout.rules.get',
-  'mailout.rules.save',
-  'mailout.templates.list',
-  'mailout.templates.save',
-  'mailout.forReport',
-  'mailout.retry',
-] as const;
 export type RemoteMailCall = (typeof REMOTE_MAIL_CALLS)[number];
 const ALL_CALLS = [...REMOTE_MAIL_CALLS, 'mailout.refusedTo'] as const;
 type AnyCall = (typeof ALL_CALLS)[number];
