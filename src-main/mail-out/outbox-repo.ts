@@ -35,24 +35,38 @@ export interface OutboxRow extends OutgoingEmail {
 }
 
 type Raw = Record<string, unknown>;
+
+/**
+ * The columns a PC's outbox (SQLite) and the server's (PostgreSQL) share, read from a raw
+ * row; `json` reads a JSON column (text in SQLite, already parsed jsonb in PostgreSQL).
+ */
+export function outboxFields(
+  r: Raw,
+  json: (v: unknown) => unknown,
+): Omit<OutboxRow, 'nextAttemptAt' | 'sendingSince'> {
+  return {
+    id: r.id as string,
+    reportId: (r.report_id as string | null) ?? null,
+    kind: r.kind as EmailKind,
+    to: r.to_address as string,
+    subject: r.subject as string,
+    text: r.text as string,
+    html: (r.html as string | null) ?? null,
+    messageId: r.message_id as string,
+    headers: json(r.headers) as Record<string, string>,
+    attachments: json(r.attachments) as OutgoingAttachment[],
+    status: r.status as OutboxStatus,
+    attempts: Number(r.attempts),
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: Number(r.created_at),
+    sentAt: r.sent_at === null || r.sent_at === undefined ? null : Number(r.sent_at),
+  };
+}
+
 const toRow = (r: Raw): OutboxRow => ({
-  id: r.id as string,
-  reportId: (r.report_id as string | null) ?? null,
-  kind: r.kind as EmailKind,
-  to: r.to_address as string,
-  subject: r.subject as string,
-  text: r.text as string,
-  html: (r.html as string | null) ?? null,
-  messageId: r.message_id as string,
-  headers: JSON.parse(r.headers as string) as Record<string, string>,
-  attachments: JSON.parse(r.attachments as string) as OutgoingAttachment[],
-  status: r.status as OutboxStatus,
-  attempts: r.attempts as number,
+  ...outboxFields(r, (v) => JSON.parse(v as string)),
   nextAttemptAt: r.next_attempt_at as number,
   sendingSince: (r.sending_since as number | null) ?? null,
-  lastError: (r.last_error as string | null) ?? null,
-  createdAt: r.created_at as number,
-  sentAt: (r.sent_at as number | null) ?? null,
 });
 
 export function queueEmail(db: Sqlite, e: OutgoingEmail, now: number): void {

@@ -18,7 +18,6 @@ import {
   renderColleagueEmail,
   renderEmail,
   renderForwardEmail,
-  type EmailKind,
   type RecipientFacts,
   type ReportFacts,
 } from '../../src-shared/mail-out';
@@ -26,25 +25,12 @@ import { mintMessageId } from '../../src-main/mail/threading';
 import type { RowSource } from '../row-source';
 import { loadSnapshot } from '../snapshot';
 import { notificationTemplate, type MailSettings } from './settings';
+import type { OutgoingAttachment, OutgoingEmail } from '../../src-main/mail-out/outbox-repo';
 
-export interface OutgoingAttachment {
-  sha256: string;
-  fileName: string;
-  mime: string;
-}
+export type { OutgoingAttachment };
 
-export interface ServerEmail {
-  id: string;
-  reportId: string | null;
-  kind: EmailKind;
-  to: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  messageId: string;
-  headers: Record<string, string>;
-  attachments: OutgoingAttachment[];
-}
+/** The same email as a PC's outbox holds (one shape on both ends). */
+export type ServerEmail = OutgoingEmail;
 
 export interface AppliedMutation {
   name: string;

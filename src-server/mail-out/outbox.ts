@@ -6,49 +6,22 @@
  * claimed a moment ago is no longer due (its status is `sending` and recent: the
  * re-check READ COMMITTED does on a row changed under it drops it).
  */
-import type { EmailKind } from '../../src-shared/mail-out';
+import {
+  outboxFields,
+  type OutboxRow as PcOutboxRow,
+  type OutboxStatus,
+} from '../../src-main/mail-out/outbox-repo';
 import type { Queryable } from '../storage/storage';
-import type { OutgoingAttachment, ServerEmail } from './compose';
+import type { ServerEmail } from './compose';
 import type { SqlPart } from '../row-source';
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export type { OutboxStatus };
 
-export interface OutboxRow {
-  id: string;
-  reportId: string | null;
-  kind: EmailKind;
-  to: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  messageId: string;
-  headers: Record<string, string>;
-  attachments: OutgoingAttachment[];
-  status: OutboxStatus;
-  attempts: number;
-  lastError: string | null;
-  createdAt: number;
-  sentAt: number | null;
-}
+/** A PC's outbox row without its local retry columns (the server keeps those in SQL). */
+export type OutboxRow = Omit<PcOutboxRow, 'nextAttemptAt' | 'sendingSince'>;
 
 type Raw = Record<string, unknown>;
-const toRow = (r: Raw): OutboxRow => ({
-  id: r.id as string,
-  reportId: (r.report_id as string | null) ?? null,
-  kind: r.kind as EmailKind,
-  to: r.to_address as string,
-  subject: r.subject as string,
-  text: r.text as string,
-  html: (r.html as string | null) ?? null,
-  messageId: r.message_id as string,
-  headers: r.headers as Record<string, string>,
-  attachments: r.attachments as OutgoingAttachment[],
-  status: r.status as OutboxStatus,
-  attempts: Number(r.attempts),
-  lastError: (r.last_error as string | null) ?? null,
-  createdAt: Number(r.created_at),
-  sentAt: r.sent_at === null || r.sent_at === undefined ? null : Number(r.sent_at),
-});
+const toRow = (r: Raw): OutboxRow => outboxFields(r, (v) => v);
 
 /** The INSERT of a push's emails, sent with the batch's rows in one statement (Writer.alsoWrite). */
 export function insertEmails(emails: ServerEmail[], now: number): SqlPart {
