@@ -175,8 +175,9 @@ describe('map', () => {
     await page.getByLabel('Cerca segnalazioni').press('Enter');
     await page.getByRole('link', { name: 'Mappa' }).click();
     await expect.poll(() => page.getByTestId('map-count').textContent()).toMatch(/^\s*1 segnalazioni/);
-    // One report: the map centres on it, so it is painted in the middle.
+    // One report: the map centres on it, so it is painted in the middle (once indexed).
     const map = page.getByRole('region', { name: 'Mappa delle segnalazioni' });
+    await expect.poll(() => map.getAttribute('aria-busy')).toBe('false');
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const heading = page.getByRole('heading', { name: 'Fontanella zampillante quisquilia' });
@@ -186,7 +187,8 @@ describe('map', () => {
     await page.getByRole('link', { name: 'Mappa' }).click();
     await expect.poll(() => page.getByTestId('map-count').textContent()).toMatch(/^\s*1 segnalazioni/);
     await heading.waitFor({ state: 'detached' });
-    await page.getByRole('region', { name: 'Mappa delle segnalazioni' }).focus();
+    await expect.poll(() => map.getAttribute('aria-busy')).toBe('false');
+    await map.focus();
     await page.keyboard.press('Enter');
     await heading.waitFor();
   });

@@ -70,8 +70,9 @@ export function createBaseMap(
   tiles.addTo(map);
   // The container changes size after the map is built (a notice appears above it, the
   // window is resized): without telling Leaflet, the view's centre and every hit test
-  // would be off by the difference.
-  const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+  // would be off by the difference. Panning by half the difference keeps what was in the
+  // middle in the middle (a report the view was centred on stays under the centre).
+  const resized = new ResizeObserver(() => map.invalidateSize({ pan: true, animate: false }));
   resized.observe(el);
   return {
     map,
