@@ -13,6 +13,7 @@ import { addUser, ensureDefaults, type NewUser } from './admin';
 import { authenticate, bearer } from './auth';
 import type { ServerContext } from './context';
 import { errorBody, HttpError, MESSAGES } from './errors';
+import { parsePokePayload } from './apply';
 import { PokeHub } from './poke';
 import { mailOutPushHook } from './mail-out/hook';
 import { mailRoutes } from './mail-out/routes';
@@ -95,7 +96,10 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
   try {
     await ensureDefaults(storage, clock);
     const pokes = new PokeHub(await maxVersion(storage));
-    unlisten = await storage.listen(POKE_CHANNEL, (payload) => pokes.poke(Number(payload)));
+    unlisten = await storage.listen(POKE_CHANNEL, (payload) => {
+      const { version, pusher } = parsePokePayload(payload);
+      pokes.poke(version, pusher);
+    });
     const ctx: ServerContext = {
       storage,
       clock,

@@ -32,6 +32,21 @@ export type AppliedHook = (
 export interface WriterDeps {
   clock: () => number;
   newId?: () => string;
+  /**
+   * The replica whose push this transaction applies: the NOTIFY names it, so no process
+   * pokes it (its own push answer tells it to pull, and the NOTIFY may arrive first).
+   */
+  pusher?: string;
+}
+
+/** The NOTIFY payload: the version, then the pusher's client id when there is one. */
+export function pokePayload(version: number, pusher: string | undefined): string {
+  return pusher ? `${version} ${pusher}` : String(version);
+}
+
+export function parsePokePayload(payload: string): { version: number; pusher: string | null } {
+  const [v, pusher] = payload.split(' ');
+  return { version: Number(v), pusher: pusher || null };
 }
 
 export class Writer {
@@ -202,7 +217,7 @@ export async function withWriter<T>(
       const value = await fn(w);
       await w.flush(
         w.changed && storage.kind === 'postgres'
-          ? { sql: 'SELECT pg_notify($1, $2)', params: [POKE_CHANNEL, String(w.version)] }
+          ? { sql: 'SELECT pg_notify($1, $2)', params: [POKE_CHANNEL, pokePayload(w.version, deps.pusher)] }
           : undefined,
       );
       return { value, newVersion: w.changed ? w.version : null };

@@ -117,4 +117,25 @@ describe('two server processes on one PostgreSQL', () => {
       socket.close();
     }
   });
+
+  it('does not poke, through B, a replica whose own push went to A', async () => {
+    const a = world().server;
+    const b = await world().secondServer();
+    const { admin, names } = await people(a);
+    const onB = await TestReplica.login(b.url, names.op);
+    // Behind a load balancer the same replica's push may land on the other process.
+    const viaA = new TestReplica(a.url, onB.clientId, onB.token, onB.userId);
+    const socket = await listen(b.url, onB.token);
+    try {
+      const start = await socket.next(0);
+      const own = await pushAndCursor(viaA, 'Cestino pieno');
+      expect(own).toBeGreaterThan(start);
+      // B hears A's NOTIFY for that version, and knows whose push it was: no poke…
+      const other = await pushAndCursor(admin, 'Lampione spento');
+      // …so the first version this socket hears after connecting is someone else's.
+      expect(await socket.next(start + 1)).toBe(other);
+    } finally {
+      socket.close();
+    }
+  });
 });

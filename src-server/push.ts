@@ -26,7 +26,7 @@ export async function push(
   onApplied?: AppliedHook,
 ): Promise<{ response: z.infer<typeof zPushResponse>; newVersion: number | null }> {
   if (req.clientId !== session.clientId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
-  const { value, newVersion } = await withWriter(storage, { clock }, async (w) => {
+  const { value, newVersion } = await withWriter(storage, { clock, pusher: req.clientId }, async (w) => {
     const [client] = await w.tx.query<{ last_seq: number; user_id: string }>(
       'SELECT last_seq, user_id FROM clients WHERE client_id = $1',
       [req.clientId],

@@ -171,19 +171,25 @@ interface Round {
   child: ChildProcess;
   commits: number;
   ready: boolean;
+  /** The folder is drained (the process then waits to be killed, see `hold`). */
+  done: boolean;
   exit: Promise<number | null>;
   stderr: string[];
 }
 
-function startChild(): Round {
+function startChild(hold: boolean): Round {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, SPORTELLO_CHILD: JSON.stringify({ dataDir: w.dir, mailbox: imapCfg() }) },
+    env: {
+      ...process.env,
+      SPORTELLO_CHILD: JSON.stringify({ dataDir: w.dir, mailbox: imapCfg(), hold }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const round: Round = {
     child,
     commits: 0,
     ready: false,
+    done: false,
     stderr: [],
     exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
   };
@@ -194,6 +200,7 @@ function startChild(): Round {
     buf = lines.pop()!;
     for (const l of lines) {
       if (l === 'ready') round.ready = true;
+      else if (l === 'done') round.done = true;
       else if (l.startsWith('commit ')) {
         round.commits++;
         // Progress across rounds: messages whose effect was committed for the first time.
@@ -228,7 +235,9 @@ it('SIGKILLed at random moments during an intake of 500 messages: every message 
   while (!finished) {
     rounds++;
     expect(rounds, 'the intake never finished').toBeLessThan(MAX_KILLS + 6);
-    const r = startChild();
+    // A round meant for a kill holds its process open after the folder is drained, so the
+    // kill lands even when this machine is fast enough to finish before it.
+    const r = startChild(kills < MAX_KILLS);
     if (kills < MAX_KILLS) {
       // Mostly while messages flow (after a random number of committed messages, plus a
       // jitter that lands in parsing, committing or moving); now and then while starting.
@@ -240,18 +249,23 @@ it('SIGKILLed at random moments during an intake of 500 messages: every message 
       const cap = Math.max(1, Math.floor(left / 3));
       const afterCommits = early ? 0 : rng.int(Math.min(150, cap));
       const started = Date.now();
-      while (r.commits < afterCommits && r.child.exitCode === null && Date.now() - started < 30_000)
+      while (
+        r.commits < afterCommits &&
+        !r.done &&
+        r.child.exitCode === null &&
+        Date.now() - started < 30_000
+      )
         await sleep(2);
       const jitterEnd = Date.now() + (early ? rng.int(1500) : rng.int(100));
-      while (Date.now() < jitterEnd && r.commits < cap && r.child.exitCode === null) await sleep(2);
-      if (r.child.exitCode === null) {
-        const before = r.commits;
-        r.child.kill('SIGKILL');
-        await r.exit;
-        kills++;
-        if (before > 0) killsMidIntake++;
-        continue;
-      }
+      while (Date.now() < jitterEnd && r.commits < cap && !r.done && r.child.exitCode === null)
+        await sleep(2);
+      expect(r.child.exitCode, r.stderr.join('')).toBeNull();
+      const before = r.commits;
+      r.child.kill('SIGKILL');
+      await r.exit;
+      kills++;
+      if (before > 0) killsMidIntake++;
+      continue;
     }
     const code = await r.exit;
     expect(code, r.stderr.join('')).toBe(0);

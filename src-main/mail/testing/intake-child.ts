@@ -3,7 +3,9 @@
  * folder, pulls one IMAP folder until it is empty, exits 0. The parent kills it with
  * SIGKILL at random moments and starts it again; nothing here knows about the kills.
  *
- * Input: SPORTELLO_CHILD = JSON { dataDir, mailbox: ImapMailboxConfig }.
+ * Input: SPORTELLO_CHILD = JSON { dataDir, mailbox: ImapMailboxConfig, hold? }. With `hold`
+ * the process does not exit after `done`: it waits to be killed, so a round the parent
+ * meant to kill is always killed, however fast this machine drained the folder.
  * Output on stdout, one line each: `ready`, `commit <uid> <outcome>`, `done`.
  */
 import { createCore } from '../../core/create-core';
@@ -14,6 +16,7 @@ import { threadingKey } from '../secrets';
 interface ChildInput {
   dataDir: string;
   mailbox: ImapMailboxConfig;
+  hold?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
   }
   core.close();
   process.stdout.write('done\n');
+  if (input.hold) await new Promise(() => setInterval(() => undefined, 60_000));
 }
 
 main().then(
