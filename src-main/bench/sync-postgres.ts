@@ -83,11 +83,81 @@ async function startCluster(dir: string, init: boolean): Promise<BenchPostgres> 
   };
 }
 
-/** Starts the cached cluster, loading it first when missing or stale. */
+/**
+ * One benchmark at a time per cached cluster: a second run (another engineer's, on the
+ * same machine) waits for the first to stop its cluster instead of failing to start it.
+ * The lock is a directory holding the owner's pid; a dead owner's lock is taken over.
+ */
+async function lockCluster(dir: string): Promise<() => void> {
+  const lock = `${dir}.lock`;
+  const t0 = Date.now();
+  for (let announced = false; ;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // Being written: look again shortly.
+    }
+    if (owner > 0 && !alive(owner)) {
+      // Its run was killed: its cluster may still be running.
+      if (existsSync(join(dir, 'pg', 'postmaster.pid'))) {
+        try {
+          runPg(join(binDir(), 'pg_ctl'), ['-D', join(dir, 'pg'), '-m', 'immediate', '-w', 'stop']);
+        } catch {
+          // Not running after all.
+        }
+      }
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - t0 > 15 * 60_000) throw new Error(`Cluster di benchmark occupato da ${owner}: ${lock}`);
+    if (!announced) log(`[bench] Il cluster ${dir} è in uso (pid ${owner}): attendo…`);
+    announced = true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Starts the cached cluster (loading it first when missing or stale), holding its lock until stop(). */
 export async function ensureSyncPostgres(
   reports: number,
   dir = defaultSyncDir(reports),
 ): Promise<BenchPostgres> {
+  const unlock = await lockCluster(dir);
+  try {
+    const pgc = await startSyncPostgres(reports, dir);
+    return {
+      databaseUrl: pgc.databaseUrl,
+      stop() {
+        try {
+          pgc.stop();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function startSyncPostgres(reports: number, dir: string): Promise<BenchPostgres> {
   const markerFile = join(dir, MARKER);
   let cached = false;
   if (existsSync(markerFile)) {
