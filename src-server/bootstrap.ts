@@ -108,29 +108,46 @@ async function staffStream(storage: Storage, v: Viewer, after: number, out: Pass
       },
       () => undefined,
     );
+  const readPage = (from: number) =>
+    storage
+      .query<{ body: string | null; last: number | null; n: number }>(
+        `SELECT string_agg(line, E'\\n' ORDER BY version) AS body, max(version) AS last, count(*)::int AS n
+           FROM (SELECT version,
+                   CASE WHEN deleted
+                     THEN '{"table":"' || tbl || '","op":"del","key":' || to_json(key)::text || ',"row":null}'
+                     ELSE '{"table":"' || tbl || '","op":"put","key":' || to_json(key)::text || ',"row":' || data::text || '}'
+                   END AS line
+                   FROM sync_rows
+                  WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')
+                  ORDER BY version LIMIT $4) page`,
+        [from, withDeleted, v.seesReporters, bootstrapPages.staff],
+      )
+      .then(([page]) => page);
+  const prefetch = (from: number) => {
+    const p = readPage(from);
+    // Handled where it is awaited; until then a failure must not count as unhandled.
+    p.catch(() => undefined);
+    return p;
+  };
   let cursor = after;
+  // The next page is read while this one travels: PostgreSQL and the replica work at once.
+  let next = prefetch(cursor);
   for (;;) {
-    if (out.destroyed) return;
-    const [page] = await storage.query<{ body: string | null; last: number | null; n: number }>(
-      `SELECT string_agg(line, E'\\n' ORDER BY version) AS body, max(version) AS last, count(*)::int AS n
-         FROM (SELECT version,
-                 CASE WHEN deleted
-                   THEN '{"table":"' || tbl || '","op":"del","key":' || to_json(key)::text || ',"row":null}'
-                   ELSE '{"table":"' || tbl || '","op":"put","key":' || to_json(key)::text || ',"row":' || data::text || '}'
-                 END AS line
-                 FROM sync_rows
-                WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')
-                ORDER BY version LIMIT $4) page`,
-      [cursor, withDeleted, v.seesReporters, bootstrapPages.staff],
-    );
+    if (out.destroyed) {
+      await next.catch(() => undefined);
+      return;
+    }
+    const page = await next;
     if (total !== null && !totalSent) {
       totalSent = true;
       await write(out, `{"total":${total}}\n`);
     }
     if (!page || page.n === 0 || page.body === null || page.last === null) break;
     cursor = page.last;
+    const more = page.n >= bootstrapPages.staff;
+    if (more) next = prefetch(cursor);
     await write(out, `${page.body}\n{"cursor":${cursor}}\n`);
-    if (page.n < bootstrapPages.staff) break;
+    if (!more) break;
   }
   await write(out, `{"end":true,"cursor":${cursor}}\n`);
 }

@@ -142,4 +142,77 @@ describe('streamed bootstrap', () => {
     await b.ok('sync.now', {});
     expect(ftsIds(b.db, 'cardamomo')).toEqual([id]);
   });
+
+  it('builds indexes, triggers and derived tables once at the end, equal to a replica that wrote the rows itself', async () => {
+    const admin = await replica('admin', server.url);
+    const strada = await admin.ok<{ id: string }>('settings.categories.save', {
+      parentId: null,
+      name: 'Strade',
+    });
+    const verde = await admin.ok<{ id: string }>('settings.categories.save', {
+      parentId: null,
+      name: 'Parchi',
+    });
+    const outcomes = await admin.ok<{ outcomes: { id: string }[] }>('directory.get', {});
+    const users = (await admin.ok<{ users: { id: string; username: string }[] }>('directory.get', {})).users;
+    const lucia = users.find((u) => u.username === 'lucia.verdi')!.id;
+    const a = await replica('lucia.verdi', server.url);
+    for (let i = 0; i < 12; i++) {
+      const { id } = await a.ok<{ id: string }>('reports.create', {
+        fields: {
+          title: `Tombino ${i}`,
+          channel: 'sportello',
+          categoryId: i % 3 === 0 ? verde.id : strada.id,
+          lat: i % 4 === 0 ? null : 45.69 + i / 1000,
+          lon: i % 4 === 0 ? null : 9.67 + i / 1000,
+        },
+      });
+      if (i % 2 === 0) await a.ok('reports.assign', { id, kind: 'user', assigneeId: lucia });
+      if (i % 5 === 0) await a.ok('reports.takeInCharge', { id });
+      if (i % 10 === 0 && outcomes.outcomes[0]) {
+        await a.ok('reports.close', { id, outcomeId: outcomes.outcomes[0].id, closingNote: null });
+      }
+    }
+    await a.ok('sync.now', {});
+    // A wrote its rows one by one, with its triggers; B gets them in bulk.
+    const b = await replica('mario.rossi', server.url);
+    const schema = (db: typeof a.db) =>
+      db
+        .prepare(
+          "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name",
+        )
+        .all();
+    expect(schema(b.db)).toEqual(schema(a.db));
+    expect(b.db.prepare("SELECT count(*) AS n FROM meta WHERE key = 'bootstrap_deferred_ddl'").get()).toEqual(
+      { n: 0 },
+    );
+    const derived = (db: typeof a.db) => ({
+      counts: db
+        .prepare('SELECT * FROM stats_counts WHERE n > 0 ORDER BY month, status, category_id, channel')
+        .all(),
+      assignees: db
+        .prepare('SELECT * FROM stats_assignee_counts WHERE n > 0 ORDER BY month, status, kind, assignee_id')
+        .all(),
+      // Category keys are local numbers: compared through the category they stand for.
+      geo: db
+        .prepare(
+          `SELECT r.id, g.min_lat, g.min_lon, k.category_id, g.min_day FROM reports_geo g
+             JOIN reports r ON r.seq = g.id JOIN category_keys k ON k.k = g.min_cat ORDER BY r.id`,
+        )
+        .all(),
+    });
+    const expected = derived(a.db);
+    expect(expected.counts.length).toBeGreaterThan(1);
+    expect(expected.assignees.length).toBeGreaterThan(0);
+    expect(expected.geo).toHaveLength(9);
+    expect(derived(b.db)).toEqual(expected);
+    // The triggers are back: B's own new report is counted and placed at once.
+    await b.ok('reports.create', {
+      fields: { title: 'Panchina', channel: 'telefono', categoryId: verde.id, lat: 45.7, lon: 9.68 },
+    });
+    const after = derived(b.db);
+    expect(after.geo).toHaveLength(10);
+    const total = (d: typeof after) => d.counts.reduce((n, r) => n + (r as { n: number }).n, 0);
+    expect(total(after)).toBe(total(expected) + 1);
+  });
 });

@@ -9,6 +9,7 @@ import type { RowChange } from '../../src-shared/sync/protocol';
 import { BOOTSTRAP_PATH, NDJSON } from '../../src-shared/sync/bootstrap';
 import type { Sqlite } from '../db/migrate';
 import { BULK_TABLES, createBulkWriter } from '../db/repos/bulk-write';
+import { deferDerived, restoreDerived } from '../db/repos/deferred-derived';
 import { rebuildSearchIndex } from '../db/repos/search-rebuild';
 import { stmt } from '../db/repos/stmt';
 import { SyncHttpError } from './http';
@@ -41,25 +42,30 @@ export type BootstrapOutcome =
 
 export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Promise<BootstrapOutcome> {
   const { db } = deps;
+  // Secondary indexes and derived tables are built once at the end (finishBootstrap).
+  deferDerived(db);
   const writer = createBulkWriter(db);
   let rows = 0;
   let total: number | null = null;
-  let buffer: RowChange[] = [];
+  let buffer: string[] = [];
 
-  const commit = db.transaction((changes: RowChange[], cursor: number) => {
+  // Row lines are kept as text until their transaction: parsed there, each object dies
+  // young. Holding 50,000 parsed rows between checkpoints promoted them all to the old
+  // generation, and the collector then cost as much as the inserts.
+  const commit = db.transaction((lines: string[], cursor: number) => {
     const now = deps.clock();
     const settings: RowChange[] = [];
     const rest: RowChange[] = [];
-    for (const c of changes) {
-      if (c.op === 'put' && BULK_TABLES.has(c.table)) continue;
-      (SETTINGS.has(c.table) && c.op === 'put' ? settings : rest).push(c);
+    const bulk: RowChange[] = [];
+    for (const line of lines) {
+      const c = JSON.parse(line) as RowChange;
+      if (c.op === 'put' && BULK_TABLES.has(c.table)) bulk.push(c);
+      else (SETTINGS.has(c.table) && c.op === 'put' ? settings : rest).push(c);
     }
     // Settings first (users and categories a report points to), then the bulk rows in
     // stream order, then what remains (removals, codes, attachments) as a pull applies it.
     if (settings.length) applyRemote(db, settings, new Set(), now);
-    for (const c of changes) {
-      if (c.op === 'put' && BULK_TABLES.has(c.table)) writer.put(c.table, c.row!, now);
-    }
+    for (const c of bulk) writer.put(c.table, c.row!, now);
     if (rest.length) {
       for (const c of rest) if (c.table === 'reports' && c.op === 'del') writer.forget(c.key);
       applyRemote(db, rest, new Set(), now);
@@ -110,7 +116,7 @@ export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Prom
     if (line.length === 0) return;
     // Row lines are by far the most: recognised without parsing twice.
     if (line.startsWith('{"table":')) {
-      buffer.push(JSON.parse(line) as RowChange);
+      buffer.push(line);
       return;
     }
     const msg = JSON.parse(line) as { total?: number; cursor?: number; reset?: true; end?: true };
@@ -169,8 +175,9 @@ export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Prom
   return end.outcome;
 }
 
-/** Once the replica is complete: the search index, if a bootstrap left it behind. */
+/** Once the replica is complete: indexes, derived tables and the search index a bootstrap left behind. */
 export function finishBootstrap(db: Sqlite): void {
+  restoreDerived(db);
   const flag = stmt(db, 'SELECT value FROM meta WHERE key = ?').get(FTS_FLAG);
   if (!flag) return;
   rebuildSearchIndex(db);
