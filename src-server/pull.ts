@@ -6,11 +6,10 @@
  */
 import type { z } from 'zod';
 import type { RowChange, SyncTable, zPullRequest, zPullResponse } from '../src-shared/sync/protocol';
-import type { User } from '../src-shared/domain';
 import type { Session } from './auth';
 import { HttpError, MESSAGES } from './errors';
 import { maxVersion, REPORT_TABLES, tableRank } from './rows';
-import { actorGroupsSql, loadActor, toActor } from './snapshot';
+import { loadActor, toActor } from './snapshot';
 import type { Queryable, Storage } from './storage/storage';
 import {
   supplierScope,
@@ -31,21 +30,10 @@ export async function pull(
   req: z.infer<typeof zPullRequest>,
 ): Promise<PullResponse> {
   if (req.clientId !== session.clientId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
-  const [head] = await storage.query<{
-    user_id: string;
-    view_hash: string | null;
-    data: User | null;
-    groups: string[] | null;
-  }>(
-    `SELECT c.user_id, c.view_hash, u.data, ${actorGroupsSql('$2')} AS groups
-       FROM clients c LEFT JOIN sync_rows u ON u.tbl = 'users' AND u.key = $2 AND NOT u.deleted
-      WHERE c.client_id = $1`,
-    [req.clientId, session.userId],
-  );
-  if (!head || head.user_id !== session.userId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
-  if (!head.data) throw new HttpError(401, 'unauthenticated', MESSAGES.disabled);
-  const staff = viewerOf(toActor(head.data, head.groups));
-  if (!staff.supplier) return staffPull(storage, staff, head.view_hash, req);
+  // authenticate() read the user's row (active) a moment ago: a staff view depends on its
+  // role and permissions only, so a staff pull needs no other read to choose its rows.
+  const staff = viewerOf(toActor(session.user, null));
+  if (!staff.supplier) return staffPull(storage, session, staff, req);
   // A fornitore's page needs several reads (its scope, what entered or left it): one snapshot.
   const { response, hash } = await storage.transaction(
     async (tx) => {
@@ -99,33 +87,38 @@ export async function pull(
 }
 
 /**
- * Staff see every row: the page, the highest version and the client's last_seq come from
- * one statement, hence one snapshot, with no transaction around it: two round trips in
- * all, which is most of a change's way from one PC to another.
+ * Staff see every row: the client row, the highest version and the page come from one
+ * statement, hence one snapshot, with no transaction around it. With the session's
+ * lookup that is two round trips in all, which is most of a change's way from one PC to
+ * another.
  */
 async function staffPull(
   storage: Storage,
+  session: Session,
   viewer: Viewer,
-  viewHashBefore: string | null,
   req: z.infer<typeof zPullRequest>,
 ): Promise<PullResponse> {
   const hash = viewHash(viewer);
   const found = await storage.query<
-    { top: number | null; last_seq: number } & { [K in keyof StoredRow]: StoredRow[K] | null }
+    { top: number | null; user_id: string | null; last_seq: number | null; view_hash: string | null } & {
+      [K in keyof StoredRow]: StoredRow[K] | null;
+    }
   >(
-    `SELECT t.top, t.last_seq, p.tbl, p.key, p.data, p.version, p.deleted
-       FROM (SELECT (SELECT max(version) FROM sync_rows) AS top,
-                    (SELECT last_seq FROM clients WHERE client_id = $4) AS last_seq) t
+    `SELECT t.top, c.user_id, c.last_seq, c.view_hash, p.tbl, p.key, p.data, p.version, p.deleted
+       FROM (SELECT max(version) AS top FROM sync_rows) t
+       LEFT JOIN clients c ON c.client_id = $4
        LEFT JOIN LATERAL (
          SELECT ${ROW_COLS} FROM sync_rows WHERE version > $1 AND ($2 OR tbl <> 'reporters')
           ORDER BY version LIMIT $3) p ON true
       ORDER BY p.version`,
     [req.cursor, viewer.seesReporters, req.limit + 1, req.clientId],
   );
-  const top = found[0]?.top ?? 0;
+  const head = found[0];
+  if (!head || head.user_id !== session.userId) throw new HttpError(403, 'forbidden', MESSAGES.wrongClient);
+  const top = head.top ?? 0;
   // The view changed since this replica's rows were chosen (role, permission, groups),
   // or the cursor comes from another database: the replica starts again from 0.
-  if (req.cursor > 0 && (viewHashBefore !== hash || req.cursor > top)) return resetResponse();
+  if (req.cursor > 0 && (head.view_hash !== hash || req.cursor > top)) return resetResponse();
   const all = found.filter((r) => r.version !== null) as StoredRow[];
   const more = all.length > req.limit;
   const rows = more ? all.slice(0, req.limit) : all;
@@ -136,11 +129,9 @@ async function staffPull(
     changes.set(`${c.table}\u0000${c.key}`, c);
   }
   // Versions up to the cursor are final (apply.ts): read after the page, still exact.
-  const lastMutationSeq = more
-    ? await seqReflectedAt(storage, req.clientId, cursor)
-    : (found[0]?.last_seq ?? 0);
+  const lastMutationSeq = more ? await seqReflectedAt(storage, req.clientId, cursor) : (head.last_seq ?? 0);
   const totalEstimate = req.cursor === 0 ? await countRows(storage, viewer) : null;
-  if (req.cursor === 0 && viewHashBefore !== hash) {
+  if (req.cursor === 0 && head.view_hash !== hash) {
     await storage.query('UPDATE clients SET view_hash = $2 WHERE client_id = $1', [req.clientId, hash]);
   }
   return {
