@@ -20,6 +20,15 @@ function setup() {
 const write = () => db.prepare('INSERT INTO t (v) VALUES (?)').run('x'.repeat(3000));
 const walBytes = () => statSync(join(dir, 'x.db-wal')).size;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const dbBytes = () => statSync(join(dir, 'x.db')).size;
+/** Waits for the worker (a loaded machine may take a while to start a thread). */
+async function until(what: string, ok: () => boolean, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
 
 describe('checkpointer', () => {
   it('switches SQLite’s in-commit automatic checkpoint off', () => {
@@ -34,13 +43,16 @@ describe('checkpointer', () => {
   it('a background worker copies the WAL into the database after writes, and the WAL stops growing', async () => {
     setup();
     const c = createCheckpointer(db, { delayMs: 5 });
-    for (let round = 0; round < 5; round++) {
+    for (let round = 1; round <= 5; round++) {
       for (let i = 0; i < 200; i++) write();
       c.afterWrite();
+      // Each round's rows reach the database file itself, with nobody but the worker copying them.
+      await until(`round ${round} checkpointed`, () => dbBytes() > round * 200 * 3000);
+      // …and the checkpoint finishes (the file grows before it does), so the next write can restart the WAL.
       await sleep(150);
     }
     // 1,000 rows of 3 KB went to the database file itself…
-    expect(statSync(join(dir, 'x.db')).size).toBeGreaterThan(1000 * 3000);
+    expect(dbBytes()).toBeGreaterThan(1000 * 3000);
     // …and the WAL was restarted instead of growing to hold all of them.
     expect(walBytes()).toBeLessThan(700 * 4096);
     c.close();
