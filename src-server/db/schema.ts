@@ -248,3 +248,34 @@ export const mailMessages = pgTable(
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.mailKey] })],
 );
+
+/**
+ * "Da revisionare" with a sync server: messages of a server-pulled mailbox with the review
+ * inbox on, parsed and with their files in the blob store, parked in the transaction that
+ * records them in mail_messages. A clerk on any synced PC confirms category and place
+ * (→ report.receiveMail at the deterministic `report_id`, with the clerk as actor) or
+ * discards them; decided rows stay as the record of who decided what.
+ */
+export const mailReview = pgTable(
+  'mail_review',
+  {
+    mailboxId: text('mailbox_id').notNull(),
+    mailKey: text('mail_key').notNull(),
+    reportId: text('report_id').notNull(),
+    receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+    /** The report.receiveMail arguments prepared by the intake. */
+    args: jsonb('args').notNull(),
+    /** 'pending' | 'confirmed' | 'discarded' */
+    status: text('status').notNull().default('pending'),
+    decidedBy: text('decided_by'),
+    decidedAt: bigint('decided_at', { mode: 'number' }),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.mailboxId, t.mailKey] }),
+    uniqueIndex('mail_review_report_idx').on(t.reportId),
+    index('mail_review_pending_idx')
+      .on(t.receivedAt, t.mailKey)
+      .where(sql`status = 'pending'`),
+  ],
+);
