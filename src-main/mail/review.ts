@@ -15,7 +15,7 @@ import { DomainError, type Actor } from '../../src-shared/domain';
 import { requireStaff } from '../../src-shared/domain/permissions';
 import type { CoreServices } from '../core/context';
 import { listMailboxes } from './mailboxes-repo';
-import { decideReview, pendingReviews, reviewByReportId } from './review-repo';
+import { decideReview, pendingReviews, reviewByReportId, type ReviewRow } from './review-repo';
 
 type Services = Pick<CoreServices, 'db' | 'store' | 'clock'>;
 
@@ -31,25 +31,39 @@ interface ParkedArgs {
 export function listReviewItems(s: Services, actor: Actor): ReviewItem[] {
   requireStaff(actor, 'vedere i messaggi da revisionare');
   const names = new Map(listMailboxes(s.db).map((m) => [m.id, m.name]));
-  return pendingReviews(s.db).map((r) => {
-    const a = r.args as unknown as ParkedArgs;
-    return {
-      reportId: r.reportId,
-      mailboxId: r.mailboxId,
-      mailboxName: names.get(r.mailboxId) ?? 'Casella eliminata',
-      receivedAt: r.receivedAt,
-      channel: a.channel,
-      title: a.title,
-      description: a.description,
-      from: a.mail.from,
-      subject: a.mail.subject,
-      // The original .eml is always there; the clerk cares about the citizen's files.
-      attachments: a.attachments
-        .filter((x) => x.fileName !== 'messaggio-originale.eml' && x.fileName !== 'messaggio.html')
-        .map((x) => ({ fileName: x.fileName, size: x.size })),
-      categoryId: a.categoryId,
-    };
-  });
+  return pendingReviews(s.db).map((r) => reviewItemOf(r, names.get(r.mailboxId)));
+}
+
+/** What the clerk sees of a parked message (here and on the sync server). */
+export function reviewItemOf(
+  r: Pick<ReviewRow, 'reportId' | 'mailboxId' | 'receivedAt' | 'args'>,
+  mailboxName: string | undefined,
+): ReviewItem {
+  const a = r.args as unknown as ParkedArgs;
+  return {
+    reportId: r.reportId,
+    mailboxId: r.mailboxId,
+    mailboxName: mailboxName ?? 'Casella eliminata',
+    receivedAt: r.receivedAt,
+    channel: a.channel,
+    title: a.title,
+    description: a.description,
+    from: a.mail.from,
+    subject: a.mail.subject,
+    // The original .eml is always there; the clerk cares about the citizen's files.
+    attachments: a.attachments
+      .filter((x) => x.fileName !== 'messaggio-originale.eml' && x.fileName !== 'messaggio.html')
+      .map((x) => ({ fileName: x.fileName, size: x.size })),
+    categoryId: a.categoryId,
+  };
+}
+
+/** The report.receiveMail arguments of a confirmation: the parked ones, the clerk's category and place. */
+export function confirmedArgs(
+  parked: Record<string, unknown>,
+  input: { categoryId: string; address: string; lat: number | null; lon: number | null },
+): Record<string, unknown> {
+  return { ...parked, categoryId: input.categoryId, address: input.address, lat: input.lat, lon: input.lon };
 }
 
 const codeOf = (s: Services, id: string) =>
@@ -70,17 +84,7 @@ export function confirmReview(
   if (row.status === 'confirmed' && existing) return { id: row.reportId, code: existing };
   try {
     return s.db.transaction(() => {
-      const out = s.store.mutate(
-        'report.receiveMail',
-        {
-          ...row.args,
-          categoryId: input.categoryId,
-          address: input.address,
-          lat: input.lat,
-          lon: input.lon,
-        },
-        actor,
-      );
+      const out = s.store.mutate('report.receiveMail', confirmedArgs(row.args, input), actor);
       decideReview(s.db, row.reportId, { status: 'confirmed', by: actor.id, at: s.clock(), note: null });
       return { id: row.reportId, code: (out.value as { code: string }).code };
     })();
