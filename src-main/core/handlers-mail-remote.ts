@@ -3,7 +3,9 @@
  * (src-server/mail-intake) and owns their settings. The calls that read or change them
  * are forwarded to POST /mail-in/v1/call with the PC's session, so the password typed by
  * an administrator goes to the server once, over the authenticated connection, is sealed
- * there with the server's key and never comes back. A standalone PC keeps its own
+ * there with the server's key and never comes back. The review inbox ("Da revisionare")
+ * of those mailboxes lives on the server too: clerks list, confirm and discard there,
+ * with their own session (the server checks who may). A standalone PC keeps its own
  * handlers (and its own intake).
  */
 import type { z } from 'zod';
@@ -12,8 +14,16 @@ import type { Sqlite } from '../db/migrate';
 import type { PartialHandlers } from './handler-types';
 import { callServer, whenSynced } from './server-call';
 
-const REMOTE = ['mailboxes.list', 'mailboxes.save', 'mailboxes.test'] as const;
-type RemoteCall = (typeof REMOTE)[number];
+/** The calls the server's POST /mail-in/v1/call serves (src-server/mail-intake/routes.ts). */
+export const REMOTE_MAILBOX_CALLS = [
+  'mailboxes.list',
+  'mailboxes.save',
+  'mailboxes.test',
+  'mailReview.list',
+  'mailReview.confirm',
+  'mailReview.discard',
+] as const;
+type RemoteCall = (typeof REMOTE_MAILBOX_CALLS)[number];
 
 const TARGET = {
   path: '/mail-in/v1/call',
@@ -33,5 +43,5 @@ export async function remoteMailboxCall<N extends RemoteCall>(
 
 /** The local mailbox handlers on a standalone PC, the server's once this PC syncs. */
 export function mailboxesRemoteWhenSynced<H extends PartialHandlers<RemoteCall>>(local: H): H {
-  return whenSynced(local, REMOTE, remoteMailboxCall);
+  return whenSynced(local, REMOTE_MAILBOX_CALLS, remoteMailboxCall);
 }

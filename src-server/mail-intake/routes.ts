@@ -1,23 +1,25 @@
 /**
  * POST /mail-in/v1/call {name, input}: the mailbox calls a synced PC forwards to the
  * server, which pulls the mailboxes (src-main/core/handlers-mail-remote.ts is the other
- * end). Administrators only; the same zod contract as on a PC. The password comes in
- * once, over the authenticated connection, is sealed with the server's key and is never
- * sent back.
+ * end, and owns the list of calls). The same zod contract as on a PC. Mailbox settings:
+ * administrators only; the password comes in once, over the authenticated connection, is
+ * sealed with the server's key and is never sent back. The review inbox (review.ts):
+ * staff, checked as on a PC, the confirming clerk being the new report's actor.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { mailCalls } from '../../src-shared/api/calls-mail';
-import { DomainError, requireAdmin } from '../../src-shared/domain';
+import { DomainError, requireAdmin, type Actor } from '../../src-shared/domain';
 import { testImapConnection } from '../../src-main/mail/connection-test';
 import type { PasswordCipher } from '../../src-main/mail/secrets';
 import type { ServerContext } from '../context';
 import { HttpError, MESSAGES, parseBody } from '../errors';
 import { loadActor } from '../snapshot';
+import { REMOTE_MAILBOX_CALLS } from '../../src-main/core/handlers-mail-remote';
 import { getServerMailbox, listServerMailboxes, saveServerMailbox } from './mailboxes';
+import { confirmServerReview, discardServerReview, listServerReviews, type ServerReviewDeps } from './review';
 
-export const REMOTE_MAILBOX_CALLS = ['mailboxes.list', 'mailboxes.save', 'mailboxes.test'] as const;
 type Call = (typeof REMOTE_MAILBOX_CALLS)[number];
 type In<N extends Call> = z.output<(typeof mailCalls)[N]['input']>;
 
@@ -39,8 +41,9 @@ export function mailInRoutes(app: FastifyInstance, ctx: ServerContext, deps: Mai
     const def = mailCalls[name];
     const parsed = parseBody(def.input, input ?? {});
     try {
-      requireAdmin(actor);
-      const value = await run(ctx, deps, name, parsed as never);
+      const value = name.startsWith('mailReview.')
+        ? await review(ctx, actor, name, parsed as never)
+        : await run(ctx, deps, name, parsed as never, actor);
       return { ok: true, value: def.output.parse(value) };
     } catch (e) {
       if (e instanceof DomainError) throw new HttpError(STATUS[e.code] ?? 400, e.code, e.message);
@@ -49,7 +52,37 @@ export function mailInRoutes(app: FastifyInstance, ctx: ServerContext, deps: Mai
   });
 }
 
-async function run(ctx: ServerContext, deps: MailInRouteDeps, name: Call, input: In<Call>): Promise<unknown> {
+async function review(ctx: ServerContext, actor: Actor, name: Call, input: In<Call>): Promise<unknown> {
+  const deps: ServerReviewDeps = {
+    storage: ctx.storage,
+    clock: ctx.clock,
+    onApplied: ctx.onApplied,
+    // As after a push: the replicas pull the new report, the sender sends what it queued.
+    onCommitted: (v) => {
+      ctx.pokes.poke(v);
+      ctx.afterPush?.();
+    },
+  };
+  switch (name) {
+    case 'mailReview.list':
+      return listServerReviews(ctx.storage, actor);
+    case 'mailReview.confirm':
+      return confirmServerReview(deps, actor, input as In<'mailReview.confirm'>);
+    case 'mailReview.discard':
+      return discardServerReview(deps, actor, input as In<'mailReview.discard'>);
+    default:
+      throw new DomainError('validation', `Operazione sconosciuta: ${name}.`);
+  }
+}
+
+async function run(
+  ctx: ServerContext,
+  deps: MailInRouteDeps,
+  name: Call,
+  input: In<Call>,
+  actor: Actor,
+): Promise<unknown> {
+  requireAdmin(actor);
   switch (name) {
     case 'mailboxes.list':
       return (await listServerMailboxes(ctx.storage)).map(({ passwordSealed, ...m }) => ({

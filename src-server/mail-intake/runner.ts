@@ -63,6 +63,7 @@ export function createServerIntake(o: ServerIntakeOptions) {
           folder: m.folder,
           processedFolder: m.processedFolder,
           processedFlag: m.processedFlag,
+          review: m.reviewInbox,
         },
         {
           intake: sink(),

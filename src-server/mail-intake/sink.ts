@@ -6,6 +6,10 @@
  * the blob store; the handled message is recorded in `mail_messages` in the same
  * transaction as its report, which commits before the IMAP source moves or flags it.
  *
+ * A mailbox with the review inbox on parks would-be reports in `mail_review` (review.ts),
+ * in the same transaction; follow-ups, receipts and bounces are never parked (the step
+ * intake-prepare.ts decides, as on a PC).
+ *
  * A message another node already turned into a report (a PC before it synced, another
  * server process) meets its deterministic ids: the create is refused with 'conflict' and
  * recorded here as a duplicate, never a second report.
@@ -24,6 +28,7 @@ import type { FolderStore, MailSink } from '../../src-main/mail/imap-source';
 import { withWriter, type AppliedHook } from '../apply';
 import { sha256Of, storeBlob } from '../blobs';
 import type { Queryable, Storage } from '../storage/storage';
+import { parkWrite, type ParkedMail } from './review';
 
 export interface ServerSinkDeps {
   storage: Storage;
@@ -127,6 +132,7 @@ export function createServerMailSink(deps: ServerSinkDeps): MailSink & {
     const { value, newVersion } = await withWriter(storage, { clock }, async (w) => {
       const out: (IngestResult | Error)[] = [];
       const handled: unknown[][] = [];
+      const parked: ParkedMail[] = [];
       const done = (
         p: PreparedMail,
         outcome: IngestOutcome,
@@ -152,8 +158,22 @@ export function createServerMailSink(deps: ServerSinkDeps): MailSink & {
           done(p, 'skipped', null, null);
           continue;
         }
-        // The review inbox lives in a PC's SQLite for now: the server creates the report.
-        const type = step.type === 'park' ? 'create' : step.type;
+        if (step.type === 'park') {
+          // A report that exists already (a PC that pulled the mailbox itself) needs no review.
+          if (await serverMailLookup(w.tx).reportExists(step.reportId)) {
+            done(p, 'duplicate', step.reportId, null);
+            continue;
+          }
+          parked.push({
+            mailboxId: p.mailboxId,
+            mailKey: p.mailKey,
+            reportId: step.reportId,
+            args: step.args,
+          });
+          done(p, 'parked', step.reportId, null);
+          continue;
+        }
+        const type = step.type;
         const name = STEP_MUTATION[type];
         const run = await w.mutate(name, step.args, MAIL_INTAKE_ACTOR);
         if (run.status === 'applied') {
@@ -168,6 +188,8 @@ export function createServerMailSink(deps: ServerSinkDeps): MailSink & {
           out.push(new Error(run.error?.message ?? 'Messaggio rifiutato.'));
         }
       }
+      // In the same statement as mail_messages: parked and recorded together, or neither.
+      if (parked.length > 0) w.alsoWrite(parkWrite(parked, clock()));
       if (handled.length > 0) {
         const col = (i: number) => handled.map((r) => r[i]);
         w.alsoWrite({
