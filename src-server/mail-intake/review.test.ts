@@ -17,7 +17,9 @@ import { base64Part, multipartMessage, plainMessage, textPart } from '../../src-
 import { mintMessageId } from '../../src-main/mail/threading';
 import { replicaPool, type Replica } from '../../src-main/sync/testing/replicas';
 import type { ReviewItem } from '../../src-shared/api/calls-mail';
+import { startSmtpSink, type SmtpSink } from '../../src-main/mail-out/testing/smtp-sink';
 import { sha256Of } from '../blobs';
+import { smtpSettings } from '../mail-out/testing/mail-world';
 import type { Queryable } from '../storage/storage';
 import { people, reportArgs, STORAGES, TestReplica, useWorld } from '../testing/world';
 
@@ -96,9 +98,16 @@ const pcRow = (pc: Replica, sql: string, ...params: unknown[]) =>
   pc.core.services.db.prepare(sql).get(...params) as Record<string, unknown> | undefined;
 
 describe.each(STORAGES)('review inbox of a server-pulled mailbox (%s)', (kind) => {
+  // Closed after the server (hooks run in reverse): its sender's connection is gone by then.
+  let smtp: SmtpSink;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+  });
+  afterAll(() => smtp.close());
   const world = useWorld(kind, {
     secretKey: SECRET,
     mailIntake: { rescanMs: 200, backoffMs: 50, log: () => {} },
+    mail: { pollMs: 100 },
   });
   const pool = replicaPool(() => world().server.port);
   afterAll(() => pool.cleanup());
@@ -124,6 +133,8 @@ describe.each(STORAGES)('review inbox of a server-pulled mailbox (%s)', (kind) =
       conditions: { categoryIds: [categoryId] },
       actions: { priority: 'urgente' },
     });
+    // The server acknowledges new reports to their citizens.
+    await adminPc.ok('mailout.smtp.save', smtpSettings(smtp.port));
     await adminPc.sync();
 
     // An existing report, which a citizen's reply threads to.
@@ -194,6 +205,13 @@ describe.each(STORAGES)('review inbox of a server-pulled mailbox (%s)', (kind) =
       headers: { authorization: `Bearer ${opHttp.token}` },
     });
     expect(early.status).not.toBe(200);
+
+    // No acknowledgement for a message still waiting for a clerk.
+    expect(
+      await num(storage, 'SELECT count(*) AS n FROM mail_outbox WHERE to_address = $1', [
+        'maria.bianchi@example.it',
+      ]),
+    ).toBe(0);
 
     // The clerk's PC lists them from the server.
     const items = await clerkPc.ok<ReviewItem[]>('mailReview.list', {});
@@ -273,6 +291,16 @@ describe.each(STORAGES)('review inbox of a server-pulled mailbox (%s)', (kind) =
       headers: { authorization: `Bearer ${opHttp.token}` },
     });
     expect(Buffer.from(await got.arrayBuffer()).equals(photo)).toBe(true);
+
+    // Acknowledged to the citizen, as any new report from mail.
+    await until('the acknowledgement', async () =>
+      smtp.received.some((m) => JSON.stringify(m.to).includes('maria.bianchi@example.it')),
+    );
+    const [ack] = await storage.query<{ kind: string; report_id: string }>(
+      'SELECT kind, report_id FROM mail_outbox WHERE to_address = $1',
+      ['maria.bianchi@example.it'],
+    );
+    expect(ack).toEqual({ kind: 'receipt', report_id: made.id });
 
     // Discarded with a reason: no report, the decision recorded; then neither decision again.
     expect(await clerkPc.ok('mailReview.discard', { reportId: spam.reportId, reason: 'Pubblicità' })).toEqual(
