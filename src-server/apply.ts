@@ -5,11 +5,19 @@
  * with a plain sequence a transaction holding version 7 could commit after one holding 8,
  * and a client that already pulled up to 8 would skip 7 for ever.
  */
-import type { Actor, Change, MutationEnv, MutationName, ReadSet } from '../src-shared/domain';
+import type {
+  Actor,
+  Change,
+  MutationDef,
+  MutationEnv,
+  MutationName,
+  ReadSet,
+  User,
+} from '../src-shared/domain';
 import { createUuidV7, DomainError, formatFinalCode, MUTATIONS } from '../src-shared/domain';
 import { zodMessage } from '../src-main/core/zod-errors';
-import { BatchRows, combineWrites, type RowSource, type SqlPart } from './row-source';
-import { loadSnapshot } from './snapshot';
+import { BatchRows, combineWrites, type PreloadWant, type RowSource, type SqlPart } from './row-source';
+import { actorGroupsSql, loadSnapshot, toActor } from './snapshot';
 import { versionChanges } from './rows';
 import { POKE_CHANNEL, WRITE_LOCK, type Queryable, type Storage } from './storage/storage';
 
@@ -29,19 +37,31 @@ export type AppliedHook = (
   e: { name: string; value: unknown; changes: Change[] },
 ) => Promise<void>;
 
+/** What Writer.open reads besides the version and counters (see open). */
+export interface OpenWant {
+  /** The clients rows of the pushing replicas. */
+  clientIds?: string[];
+  /** The acting users, as loadActor reads them. */
+  actorIds?: string[];
+  /** Rows the batch will read (batchPreload). */
+  preload?: PreloadWant;
+}
+
 export interface WriterDeps {
   clock: () => number;
   newId?: () => string;
   /**
-   * The replica whose push this transaction applies: the NOTIFY names it, so no process
-   * pokes it (its own push answer tells it to pull, and the NOTIFY may arrive first).
+   * The replicas whose pushes this transaction applies: the NOTIFY names the first, so no
+   * process pokes it (its own push answer tells it to pull, and the NOTIFY may arrive
+   * first). The others of a group (push-queue.ts) may get a poke: one pull more.
    */
-  pusher?: string;
+  pusher?: string | string[];
 }
 
 /** The NOTIFY payload: the version, then the pusher's client id when there is one. */
-export function pokePayload(version: number, pusher: string | undefined): string {
-  return pusher ? `${version} ${pusher}` : String(version);
+export function pokePayload(version: number, pusher: string | string[] | undefined): string {
+  const first = Array.isArray(pusher) ? pusher[0] : pusher;
+  return first ? `${version} ${first}` : String(version);
 }
 
 export function parsePokePayload(payload: string): { version: number; pusher: string | null } {
@@ -71,40 +91,55 @@ export class Writer {
     this.rows = new BatchRows(tx);
   }
 
-  /** In a transaction that holds WRITE_LOCK (withWriter): the lock comes before these reads. */
-  static async open(tx: Queryable, deps: WriterDeps): Promise<Writer> {
-    const [r] = await tx.query<{ v: number | null; counters: [number, number][] | null }>(
+  /**
+   * In a transaction that holds WRITE_LOCK (withWriter): the lock comes before these reads.
+   * One statement reads the highest version and the code counters and, when asked, what a
+   * push needs before its first mutation (its client's row, the actor, the batch's rows):
+   * every round trip here is time the lock is held while the other writers wait.
+   */
+  static async open(tx: Queryable, deps: WriterDeps, want: OpenWant = {}): Promise<Writer> {
+    const pre = want.preload ? BatchRows.preloadSql(want.preload, 3) : null;
+    const [r] = await tx.query<{
+      v: number | null;
+      counters: [number, number][] | null;
+      clients: Record<string, [number, string]> | null;
+      actors: Record<string, [User, string[] | null]> | null;
+      rows: [string, string, string | null, Record<string, unknown>][] | null;
+    }>(
       `SELECT (SELECT max(version) FROM sync_rows) AS v,
-              (SELECT json_agg(json_build_array(year, last_seq)) FROM code_counters) AS counters`,
+              (SELECT json_agg(json_build_array(year, last_seq)) FROM code_counters) AS counters,
+              (SELECT json_object_agg(client_id, json_build_array(last_seq, user_id))
+                 FROM clients WHERE client_id = ANY($1::text[])) AS clients,
+              (SELECT json_object_agg(u.key, json_build_array(u.data, ${actorGroupsSql('u.key')}))
+                 FROM sync_rows u WHERE u.tbl = 'users' AND u.key = ANY($2::text[]) AND NOT u.deleted) AS actors,
+              ${pre ? `(SELECT json_agg(json_build_array(p.tbl, p.key, p.owner, p.data)) FROM (${pre.sql}) p)` : 'NULL::json'} AS rows`,
+      [want.clientIds ?? [], want.actorIds ?? [], ...(pre?.params ?? [])],
     );
-    return new Writer(tx, r?.v ?? 0, new Map(r?.counters ?? []), deps);
+    const w = new Writer(tx, r?.v ?? 0, new Map(r?.counters ?? []), deps);
+    if (want.preload) w.rows.absorbPreload(want.preload, r?.rows ?? []);
+    for (const [id, [lastSeq, userId]] of Object.entries(r?.clients ?? {})) {
+      w.opened.clients.set(id, { lastSeq, userId });
+    }
+    for (const [id, [user, groups]] of Object.entries(r?.actors ?? {})) {
+      w.opened.actors.set(id, toActor(user, groups));
+    }
+    return w;
   }
 
+  /** What open() read for the caller (OpenWant): the clients rows and actors found. */
+  readonly opened = {
+    clients: new Map<string, { lastSeq: number; userId: string }>(),
+    actors: new Map<string, Actor & { user: User }>(),
+  };
+
   /**
-   * Reads at once, in a few queries, what a batch of mutations declared it reads: each
+   * Loads, in as few queries as it takes, whatever the batch's mutations declared they
+   * read and open() did not bring (mentioned usernames, reporters by email…): each
    * mutation then finds its snapshot in memory. Only an optimisation: whatever a mutation
    * reads beyond it (rows an earlier one of the batch pointed to) is loaded on demand.
    */
-  async prefetch(mutations: { name: string; args: unknown }[]): Promise<void> {
-    const union: Record<string, unknown> = {};
-    for (const m of mutations) {
-      const def = Object.hasOwn(MUTATIONS, m.name) ? MUTATIONS[m.name as MutationName] : undefined;
-      const parsed = def?.args.safeParse(m.args);
-      if (!def || !parsed?.success) continue;
-      for (const [k, v] of Object.entries(def.reads(parsed.data as never))) {
-        if (Array.isArray(v)) union[k] = [...((union[k] as unknown[] | undefined) ?? []), ...v];
-        else if (v) union[k] = v;
-      }
-    }
-    const reads = union as ReadSet;
-    // The usual bulk in one statement: the reports with their children, and the
-    // categories (a small table every report names) and, when asked, the rules.
-    const reports = [...new Set(reads.reports ?? [])];
-    await this.rows.preload({
-      keys: reports.map((id) => ['reports', id]),
-      owned: { tables: ['report_assignments', 'report_reporters'], owners: reports },
-      tables: reads.automations ? ['categories', 'automation_rules'] : ['categories'],
-    });
+  async prefetch(reads: ReadSet): Promise<void> {
+    await this.rows.preload(batchPreload(reads));
     await loadSnapshot(this.rows, reads);
   }
 
@@ -114,12 +149,14 @@ export class Writer {
    * savepoint is needed to undo half a mutation, and the rest of the batch goes on.
    */
   async mutate(name: string, rawArgs: unknown, actor: Actor): Promise<MutationRun> {
-    const def = Object.hasOwn(MUTATIONS, name) ? MUTATIONS[name as MutationName] : undefined;
-    if (!def) return rejected('validation', `Operazione sconosciuta: ${name}.`);
-    const parsed = def.args.safeParse(rawArgs);
-    if (!parsed.success) return rejected('validation', zodMessage(parsed.error));
-    const args = parsed.data as never;
-    const snapshot = await loadSnapshot(this.rows, def.reads(args));
+    return this.run(parseMutation(name, rawArgs), actor);
+  }
+
+  /** mutate() with the arguments already checked (parseMutation, before the lock). */
+  async run(m: ParsedMutation, actor: Actor): Promise<MutationRun> {
+    if (!m.ok) return rejected(m.error.code, m.error.message);
+    const { def, args } = m;
+    const snapshot = await loadSnapshot(this.rows, m.reads);
     const codes = new Map(this.codes);
     const used = new Set<number>();
     const env: MutationEnv = {
@@ -192,6 +229,51 @@ export class Writer {
   }
 }
 
+/** A pushed mutation with its arguments checked and its reads declared, or why not. */
+export type ParsedMutation =
+  | { ok: true; def: MutationDef; args: never; reads: ReadSet }
+  | { ok: false; error: { code: string; message: string } };
+
+/**
+ * Checks a mutation's name and arguments and asks what it reads. Pure: a push does it for
+ * the whole batch before taking the writers' lock.
+ */
+export function parseMutation(name: string, rawArgs: unknown): ParsedMutation {
+  const def = Object.hasOwn(MUTATIONS, name) ? (MUTATIONS[name as MutationName] as MutationDef) : undefined;
+  if (!def) return { ok: false, error: { code: 'validation', message: `Operazione sconosciuta: ${name}.` } };
+  const parsed = def.args.safeParse(rawArgs);
+  if (!parsed.success) return { ok: false, error: { code: 'validation', message: zodMessage(parsed.error) } };
+  const args = parsed.data as never;
+  return { ok: true, def, args, reads: def.reads(args) };
+}
+
+/** The reads of several mutations as one ReadSet (the lists joined, the flags or'ed). */
+export function unionReads(all: ReadSet[]): ReadSet {
+  const union: Record<string, unknown> = {};
+  for (const reads of all) {
+    for (const [k, v] of Object.entries(reads)) {
+      if (Array.isArray(v)) {
+        const list = (union[k] as unknown[] | undefined) ?? (union[k] = []);
+        (list as unknown[]).push(...v);
+      } else if (v) union[k] = v;
+    }
+  }
+  return union as ReadSet;
+}
+
+/**
+ * The usual bulk of a batch's reads, for one statement: the reports with their children,
+ * the categories (a small table every report names) and, when asked, the rules.
+ */
+export function batchPreload(reads: ReadSet): PreloadWant {
+  const reports = [...new Set(reads.reports ?? [])];
+  return {
+    keys: reports.map((id) => ['reports', id]),
+    owned: { tables: ['report_assignments', 'report_reporters'], owners: reports },
+    tables: reads.automations ? ['categories', 'automation_rules'] : ['categories'],
+  };
+}
+
 function rejected(code: string, message: string): MutationRun {
   return { status: 'rejected', error: { code, message }, value: undefined, changes: [] };
 }
@@ -210,10 +292,11 @@ export async function withWriter<T>(
   storage: Storage,
   deps: WriterDeps,
   fn: (w: Writer) => Promise<T>,
+  open?: OpenWant,
 ): Promise<WriteResult<T>> {
   return storage.transaction(
     async (tx) => {
-      const w = await Writer.open(tx, deps);
+      const w = await Writer.open(tx, deps, open);
       const value = await fn(w);
       await w.flush(
         w.changed && storage.kind === 'postgres'

@@ -56,6 +56,13 @@ export function combineWrites(parts: SqlPart[], final = 'SELECT 1', finalParams:
   return { sql: ctes.length ? `WITH ${ctes.join(',\n')}\n${tail}` : tail, params };
 }
 
+/** What BatchRows.preload reads in one statement. */
+export interface PreloadWant {
+  keys: [string, string][];
+  owned: { tables: string[]; owners: string[] };
+  tables: string[];
+}
+
 /** A row as written: its version and, for a deletion, the tombstone flag. */
 export interface VersionedRow {
   tbl: string;
@@ -217,30 +224,58 @@ export class BatchRows implements RowSource {
    * Loads in one statement the rows a batch will read most: rows by key, the children of
    * some owners, whole small tables. What it leaves out is still loaded on demand.
    */
-  async preload(want: {
-    keys: [string, string][];
-    owned: { tables: string[]; owners: string[] };
-    tables: string[];
-  }): Promise<void> {
-    const keys = want.keys.filter(([t, k]) => !this.rows.has(idOf(t, k)));
-    const tables = want.tables.filter((t) => !this.loadedTables.has(t));
-    const owners = want.owned.owners.filter((o) =>
-      want.owned.tables.some((t) => !this.loadedOwners.has(idOf(t, o))),
+  async preload(want: PreloadWant): Promise<void> {
+    const left: PreloadWant = {
+      keys: want.keys.filter(([t, k]) => !this.rows.has(idOf(t, k))),
+      owned: {
+        tables: want.owned.tables,
+        owners: want.owned.owners.filter((o) =>
+          want.owned.tables.some((t) => !this.loadedOwners.has(idOf(t, o))),
+        ),
+      },
+      tables: want.tables.filter((t) => !this.loadedTables.has(t)),
+    };
+    if (left.keys.length + left.tables.length + left.owned.owners.length === 0) return;
+    const q = BatchRows.preloadSql(left, 1);
+    const found = await this.tx.query<DataRow>(q.sql, q.params);
+    this.absorbPreload(
+      left,
+      found.map((r) => [r.tbl, r.key, r.owner, r.data]),
     );
-    if (keys.length + tables.length + owners.length === 0) return;
-    const found = await this.tx.query<DataRow>(
-      `SELECT ${COLS} FROM sync_rows
-        WHERE NOT deleted AND (tbl, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+  }
+
+  /**
+   * The SELECT of preload (columns tbl, key, owner, data), its parameters numbered from
+   * `first`: Writer.open runs it inside its own first statement.
+   */
+  static preloadSql(want: PreloadWant, first: number): SqlPart {
+    const p = (i: number) => `$${first + i}`;
+    return {
+      sql: `SELECT ${COLS} FROM sync_rows
+        WHERE NOT deleted AND (tbl, key) IN (SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[]))
        UNION ALL
-       SELECT ${COLS} FROM sync_rows WHERE NOT deleted AND tbl = ANY($3::text[]) AND owner = ANY($4::text[])
+       SELECT ${COLS} FROM sync_rows WHERE NOT deleted AND tbl = ANY(${p(2)}::text[]) AND owner = ANY(${p(3)}::text[])
        UNION ALL
-       SELECT ${COLS} FROM sync_rows WHERE NOT deleted AND tbl = ANY($5::text[])`,
-      [keys.map((p) => p[0]), keys.map((p) => p[1]), want.owned.tables, owners, tables],
-    );
-    this.absorb(found);
-    for (const [t, k] of keys) if (!this.rows.has(idOf(t, k))) this.rows.set(idOf(t, k), null);
-    for (const t of want.owned.tables) for (const o of owners) this.loadedOwners.add(idOf(t, o));
-    for (const t of tables) this.loadedTables.add(t);
+       SELECT ${COLS} FROM sync_rows WHERE NOT deleted AND tbl = ANY(${p(4)}::text[])`,
+      params: [
+        want.keys.map((k) => k[0]),
+        want.keys.map((k) => k[1]),
+        want.owned.tables,
+        want.owned.owners,
+        want.tables,
+      ],
+    };
+  }
+
+  /** The rows preloadSql found for `want`: everything `want` names is now known. */
+  absorbPreload(want: PreloadWant, found: [string, string, string | null, Record<string, unknown>][]): void {
+    for (const [tbl, key, owner, data] of found) {
+      const id = idOf(tbl, key);
+      if (!this.rows.has(id)) this.set(id, { tbl, key, owner, data }, { tbl, owner });
+    }
+    for (const [t, k] of want.keys) if (!this.rows.has(idOf(t, k))) this.rows.set(idOf(t, k), null);
+    for (const t of want.owned.tables) for (const o of want.owned.owners) this.loadedOwners.add(idOf(t, o));
+    for (const t of want.tables) this.loadedTables.add(t);
   }
 
   /** Rows read from the database: what this batch already holds is newer. */

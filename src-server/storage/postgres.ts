@@ -40,11 +40,13 @@ export async function openPostgres(url: string, migrationsFolder: string): Promi
       let broken = false;
       try {
         const begin = opts?.readOnlySnapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
-        // One round trip for both (simple protocol: no parameters, so the lock id is inlined).
+        // One round trip for all (simple protocol: no parameters, so the lock id is inlined).
+        // No parallel plans while holding the writers' lock: starting workers costs
+        // milliseconds every other writer waits, for reads of a few thousand rows at most.
         await client.query(
           opts?.lock === undefined
             ? begin
-            : `${begin}; SELECT pg_advisory_xact_lock(${Math.trunc(opts.lock)})`,
+            : `${begin}; SET LOCAL max_parallel_workers_per_gather = 0; SELECT pg_advisory_xact_lock(${Math.trunc(opts.lock)})`,
         );
         const out = await fn(wrap(client));
         await client.query('COMMIT');
