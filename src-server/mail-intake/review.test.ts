@@ -18,10 +18,12 @@ import { mintMessageId } from '../../src-main/mail/threading';
 import { replicaPool, type Replica } from '../../src-main/sync/testing/replicas';
 import type { ReviewItem } from '../../src-shared/api/calls-mail';
 import { startSmtpSink, type SmtpSink } from '../../src-main/mail-out/testing/smtp-sink';
+import type { IngestResult } from '../../src-main/mail/intake-prepare';
 import { sha256Of } from '../blobs';
 import { smtpSettings } from '../mail-out/testing/mail-world';
 import type { Queryable } from '../storage/storage';
 import { people, reportArgs, STORAGES, TestReplica, useWorld } from '../testing/world';
+import { createServerMailSink } from './sink';
 
 const SECRET = randomBytes(32).toString('base64');
 const THREAD_KEY = deriveKey(Buffer.from(SECRET, 'base64'), 'message-id');
@@ -329,6 +331,35 @@ describe.each(STORAGES)('review inbox of a server-pulled mailbox (%s)', (kind) =
     expect(
       await num(storage, "SELECT count(*) AS n FROM sync_rows WHERE tbl = 'reports' AND NOT deleted"),
     ).toBe(reportsBefore + 1);
+  });
+
+  it('a message another node already made into a report is not parked again; a new one is, once', async () => {
+    const { storage } = world().server;
+    const sink = createServerMailSink({ storage, clock: Date.now, threadKey: THREAD_KEY });
+    // Two mailbox rows on one account (the ids derive from the account, not the row).
+    const identity = `conto-condiviso-${kind}`;
+    const raw = plainMessage({ messageId: `<gia-fatta-${kind}@example.it>`, subject: 'Già acquisita' });
+    const [made] = await sink.commitAll([
+      await sink.prepare(raw, { mailboxId: 'casella-a', identity }, new Set()),
+    ]);
+    expect(made).toMatchObject({ outcome: 'created' });
+    const madeId = (made as IngestResult).reportId;
+    const [again] = await sink.commitAll([
+      await sink.prepare(raw, { mailboxId: 'casella-b', identity, review: true }, new Set()),
+    ]);
+    expect(again).toMatchObject({ outcome: 'duplicate', reportId: madeId });
+    const fresh = plainMessage({ messageId: `<nuova-${kind}@example.it>`, subject: 'Nuova' });
+    for (let i = 0; i < 2; i++) {
+      await sink.commitAll([
+        await sink.prepare(fresh, { mailboxId: 'casella-b', identity, review: true }, new Set()),
+      ]);
+    }
+    expect(await num(storage, "SELECT count(*) AS n FROM mail_review WHERE mailbox_id = 'casella-b'")).toBe(
+      1,
+    );
+    expect(await num(storage, 'SELECT count(*) AS n FROM mail_review WHERE report_id = $1', [madeId])).toBe(
+      0,
+    );
   });
 
   it('two clerks confirming the same message at once (two server processes on PostgreSQL): one report, the other clerk told who made it', async () => {
