@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailKeyOf, reportIdOf } from '../src-main/mail/identity';
 import { createMailIntake } from '../src-main/mail/intake';
+import { decideReview } from '../src-main/mail/review-repo';
 import { plainMessage } from '../src-main/mail/testing/messages';
 import { login, startWorld, type E2EWorld } from './harness';
 
@@ -104,5 +105,40 @@ describe('Da revisionare', () => {
       { status: 'discarded', note: 'Pubblicità' },
     ]);
     expect((db().prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n).toBe(before + 1);
+  });
+
+  it('a message another clerk decided meanwhile: the clerk is told so and the list is read again', async () => {
+    const intake = createMailIntake({ services: w.core.services, threadKey: Buffer.alloc(32, 2) });
+    const taken = await intake.ingest(
+      plainMessage({ messageId: '<lampione@example.it>', subject: 'Lampione spento in piazza' }),
+      { mailboxId: 'urp', review: true },
+    );
+    await intake.ingest(plainMessage({ messageId: '<panchina@example.it>', subject: 'Panchina rotta' }), {
+      mailboxId: 'urp',
+      review: true,
+    });
+    const page = await w.newPage();
+    await login(page, 'lucia.verdi', 'demo1234');
+    await page.getByRole('link', { name: 'Da revisionare' }).click();
+    const rows = page.getByTestId('review-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByRole('button', { name: 'Lampione spento in piazza' }).click();
+    const form = page.getByRole('form', { name: 'Conferma segnalazione' });
+    await form.getByLabel('Categoria', { exact: true }).selectOption({ label: 'Strada' });
+
+    // Another clerk discards it while this one fills the form (with a sync server: on another PC).
+    expect(
+      decideReview(db(), taken.reportId!, { status: 'discarded', by: 'altro', at: Date.now(), note: null }),
+    ).toBe(true);
+    await form.getByRole('button', { name: 'Crea segnalazione' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Il messaggio è stato scartato: non può diventare una segnalazione.' })
+      .waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('form', { name: 'Conferma segnalazione' }).count()).toBe(0);
+    expect(db().prepare('SELECT count(*) AS n FROM reports WHERE id = ?').get(taken.reportId)).toEqual({
+      n: 0,
+    });
   });
 });
