@@ -17,6 +17,7 @@ import type {
 import { createUuidV7, DomainError, formatFinalCode, MUTATIONS } from '../src-shared/domain';
 import { zodMessage } from '../src-main/core/zod-errors';
 import { BatchRows, combineWrites, type PreloadWant, type RowSource, type SqlPart } from './row-source';
+import { MAX_DELTA, rowCacheOf, type RowCache } from './row-cache';
 import { actorGroupsSql, loadSnapshot, toActor } from './snapshot';
 import { versionChanges } from './rows';
 import { POKE_CHANNEL, WRITE_LOCK, type Queryable, type Storage } from './storage/storage';
@@ -74,37 +75,56 @@ export class Writer {
   private dirtyYears = new Set<number>();
   readonly startVersion: number;
   private readonly newId: () => string;
-  /** Rows read and written by this transaction; they reach the database at flush(). */
-  private readonly rows: BatchRows;
   /** Other writes of the caller, sent with the rows (alsoWrite). */
   private extra: SqlPart[] = [];
+  private current: number;
+  /** The version was moved by the caller (rows written without this Writer). */
+  private external = false;
 
   private constructor(
     readonly tx: Queryable,
-    public version: number,
+    version: number,
     codes: Map<number, number>,
     private readonly deps: WriterDeps,
+    /** Rows read and written by this transaction; they reach the database at flush(). */
+    private rows: BatchRows,
   ) {
     this.startVersion = version;
+    this.current = version;
     this.codes = codes;
     this.newId = deps.newId ?? createUuidV7(deps.clock);
-    this.rows = new BatchRows(tx);
+  }
+
+  /** The highest version so far. A caller that writes rows itself moves it (the import). */
+  get version(): number {
+    return this.current;
+  }
+
+  set version(v: number) {
+    this.current = v;
+    this.external = true;
   }
 
   /**
    * In a transaction that holds WRITE_LOCK (withWriter): the lock comes before these reads.
    * One statement reads the highest version and the code counters and, when asked, what a
    * push needs before its first mutation (its client's row, the actor, the batch's rows):
-   * every round trip here is time the lock is held while the other writers wait.
+   * every round trip here is time the lock is held while the other writers wait. With a
+   * RowCache, only the rows it lacks are read, with those changed since it was right.
    */
-  static async open(tx: Queryable, deps: WriterDeps, want: OpenWant = {}): Promise<Writer> {
-    const pre = want.preload ? BatchRows.preloadSql(want.preload, 3) : null;
+  static async open(tx: Queryable, deps: WriterDeps, want: OpenWant = {}, cache?: RowCache): Promise<Writer> {
+    const kept = cache?.start(tx);
+    let rows = kept?.rows ?? new BatchRows(tx);
+    const left = want.preload ? rows.missing(want.preload) : null;
+    const pre = left ? BatchRows.preloadSql(left, 4) : null;
+    type Found = [string, string, string | null, Record<string, unknown> | null][];
     const [r] = await tx.query<{
       v: number | null;
       counters: [number, number][] | null;
       clients: Record<string, [number, string]> | null;
       actors: Record<string, [User, string[] | null]> | null;
-      rows: [string, string, string | null, Record<string, unknown>][] | null;
+      rows: Found | null;
+      delta: Found | null;
     }>(
       `SELECT (SELECT max(version) FROM sync_rows) AS v,
               (SELECT json_agg(json_build_array(year, last_seq)) FROM code_counters) AS counters,
@@ -112,11 +132,28 @@ export class Writer {
                  FROM clients WHERE client_id = ANY($1::text[])) AS clients,
               (SELECT json_object_agg(u.key, json_build_array(u.data, ${actorGroupsSql('u.key')}))
                  FROM sync_rows u WHERE u.tbl = 'users' AND u.key = ANY($2::text[]) AND NOT u.deleted) AS actors,
-              ${pre ? `(SELECT json_agg(json_build_array(p.tbl, p.key, p.owner, p.data)) FROM (${pre.sql}) p)` : 'NULL::json'} AS rows`,
-      [want.clientIds ?? [], want.actorIds ?? [], ...(pre?.params ?? [])],
+              ${pre ? `(SELECT json_agg(json_build_array(p.tbl, p.key, p.owner, p.data)) FROM (${pre.sql}) p)` : 'NULL::json'} AS rows,
+              (SELECT json_agg(json_build_array(d.tbl, d.key, d.owner, CASE WHEN d.deleted THEN NULL ELSE d.data END)
+                               ORDER BY d.version)
+                 FROM (SELECT tbl, key, owner, data, deleted, version FROM sync_rows
+                        WHERE $3::bigint IS NOT NULL AND version > $3::bigint
+                        ORDER BY version LIMIT ${MAX_DELTA + 1}) d) AS delta`,
+      [want.clientIds ?? [], want.actorIds ?? [], kept?.rows ? kept.since : null, ...(pre?.params ?? [])],
     );
-    const w = new Writer(tx, r?.v ?? 0, new Map(r?.counters ?? []), deps);
-    if (want.preload) w.rows.absorbPreload(want.preload, r?.rows ?? []);
+    const delta = r?.delta ?? [];
+    if (delta.length > MAX_DELTA) {
+      // Too much changed elsewhere: start again from the database.
+      rows = new BatchRows(tx);
+      if (want.preload) await rows.preload(want.preload);
+    } else {
+      rows.refresh(delta);
+      if (left)
+        rows.absorbPreload(
+          left,
+          (r?.rows ?? []) as [string, string, string | null, Record<string, unknown>][],
+        );
+    }
+    const w = new Writer(tx, r?.v ?? 0, new Map(r?.counters ?? []), deps, rows);
     for (const [id, [lastSeq, userId]] of Object.entries(r?.clients ?? {})) {
       w.opened.clients.set(id, { lastSeq, userId });
     }
@@ -124,6 +161,11 @@ export class Writer {
       w.opened.actors.set(id, toActor(user, groups));
     }
     return w;
+  }
+
+  /** After the commit: the rows for the next transaction, or null when it must not trust them. */
+  get keptRows(): BatchRows | null {
+    return this.external ? null : this.rows;
   }
 
   /** What open() read for the caller (OpenWant): the clients rows and actors found. */
@@ -176,9 +218,9 @@ export class Writer {
       if (err instanceof DomainError) return rejected(err.code, err.message);
       throw err;
     }
-    const { rows, last } = versionChanges(result.changes, this.version);
+    const { rows, last } = versionChanges(result.changes, this.current);
     this.rows.write(rows);
-    this.version = last;
+    this.current = last;
     this.codes = codes;
     for (const y of used) this.dirtyYears.add(y);
     return { status: 'applied', error: null, value: result.value, changes: result.changes };
@@ -294,17 +336,28 @@ export async function withWriter<T>(
   fn: (w: Writer) => Promise<T>,
   open?: OpenWant,
 ): Promise<WriteResult<T>> {
-  return storage.transaction(
-    async (tx) => {
-      const w = await Writer.open(tx, deps, open);
-      const value = await fn(w);
-      await w.flush(
-        w.changed && storage.kind === 'postgres'
-          ? { sql: 'SELECT pg_notify($1, $2)', params: [POKE_CHANNEL, pokePayload(w.version, deps.pusher)] }
-          : undefined,
-      );
-      return { value, newVersion: w.changed ? w.version : null };
-    },
-    { lock: WRITE_LOCK },
-  );
+  const cache = rowCacheOf(storage).take();
+  let writer: Writer | null = null;
+  try {
+    const out = await storage.transaction(
+      async (tx) => {
+        const w = (writer = await Writer.open(tx, deps, open, cache ?? undefined));
+        const value = await fn(w);
+        await w.flush(
+          w.changed && storage.kind === 'postgres'
+            ? { sql: 'SELECT pg_notify($1, $2)', params: [POKE_CHANNEL, pokePayload(w.version, deps.pusher)] }
+            : undefined,
+        );
+        return { value, newVersion: w.changed ? w.version : null };
+      },
+      { lock: WRITE_LOCK },
+    );
+    const kept = (writer as Writer | null)?.keptRows;
+    if (cache && kept) cache.keep(kept, writer!.version);
+    else cache?.drop();
+    return out;
+  } catch (err) {
+    cache?.drop();
+    throw err;
+  }
 }

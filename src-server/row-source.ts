@@ -89,7 +89,28 @@ export class BatchRows implements RowSource {
   /** Written by this batch and not yet in the database, in write order. */
   private dirty = new Map<string, { row: VersionedRow; json: string }>();
 
-  constructor(private readonly tx: Queryable) {}
+  constructor(private tx: Queryable) {}
+
+  /** The next transaction reads through `tx` (a RowCache kept from the previous one). */
+  attach(tx: Queryable): void {
+    if (this.dirty.size > 0) throw new Error('BatchRows: unwritten rows');
+    this.tx = tx;
+  }
+
+  /** Rows and absences held. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /**
+   * Rows that changed in the database since this store was last right (their current
+   * state, data null for a deletion): they replace what it holds.
+   */
+  refresh(found: [string, string, string | null, Record<string, unknown> | null][]): void {
+    for (const [tbl, key, owner, data] of found) {
+      this.set(idOf(tbl, key), data ? { tbl, key, owner, data } : null, { tbl, owner });
+    }
+  }
 
   async byKeys(pairs: [string, string][]): Promise<DataRow[]> {
     const missing = new Map<string, [string, string]>();
@@ -225,6 +246,18 @@ export class BatchRows implements RowSource {
    * some owners, whole small tables. What it leaves out is still loaded on demand.
    */
   async preload(want: PreloadWant): Promise<void> {
+    const left = this.missing(want);
+    if (!left) return;
+    const q = BatchRows.preloadSql(left, 1);
+    const found = await this.tx.query<DataRow>(q.sql, q.params);
+    this.absorbPreload(
+      left,
+      found.map((r) => [r.tbl, r.key, r.owner, r.data]),
+    );
+  }
+
+  /** What of `want` this store does not hold yet; null when nothing. */
+  missing(want: PreloadWant): PreloadWant | null {
     const left: PreloadWant = {
       keys: want.keys.filter(([t, k]) => !this.rows.has(idOf(t, k))),
       owned: {
@@ -235,13 +268,7 @@ export class BatchRows implements RowSource {
       },
       tables: want.tables.filter((t) => !this.loadedTables.has(t)),
     };
-    if (left.keys.length + left.tables.length + left.owned.owners.length === 0) return;
-    const q = BatchRows.preloadSql(left, 1);
-    const found = await this.tx.query<DataRow>(q.sql, q.params);
-    this.absorbPreload(
-      left,
-      found.map((r) => [r.tbl, r.key, r.owner, r.data]),
-    );
+    return left.keys.length + left.tables.length + left.owned.owners.length === 0 ? null : left;
   }
 
   /**
