@@ -14,7 +14,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Sqlite } from '../db/migrate';
-import type { IngestResult, MailSource, PreparedMail } from './intake-prepare';
+import type { IngestResult, MailSource, PreparedMail, StagedMail } from './intake-prepare';
 import { mailboxIdentity } from './identity';
 import { waitForMail, type IdleOutcome } from './imap-idle';
 import { folderState, saveFolderState, type FolderState } from './mail-repo';
@@ -69,6 +69,8 @@ export interface ImapSourceDeps {
  */
 export interface MailSink {
   prepare(raw: Buffer, source: MailSource, pending: ReadonlySet<string>): Promise<PreparedMail>;
+  /** Like prepare, but hands the message back while its files are still being written. */
+  stage?(raw: Buffer, source: MailSource, pending: ReadonlySet<string>): Promise<StagedMail>;
   commitAll(ps: PreparedMail[]): (IngestResult | Error)[] | Promise<(IngestResult | Error)[]>;
 }
 
@@ -77,6 +79,13 @@ export interface FolderStore {
   get(mailboxId: string, folder: string): FolderState | null | Promise<FolderState | null>;
   save(mailboxId: string, folder: string, s: FolderState, at: number): void | Promise<void>;
 }
+
+/**
+ * Bytes of staged messages whose files may still be on their way to the disk before the
+ * intake waits for them: the disk works while the next messages are parsed, without a
+ * group of large messages piling up in memory.
+ */
+const MAX_STAGED_BYTES = 8 * 2 ** 20;
 
 const sqliteFolders = (db: Sqlite): FolderStore => ({
   get: (mailboxId, folder) => folderState(db, mailboxId, folder),
@@ -111,28 +120,52 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
   let seenUidNext: number | null = null;
   const group = deps.commitGroup ?? 25;
 
+  const stage =
+    intake.stage?.bind(intake) ??
+    (async (raw: Buffer, source: MailSource, pending: ReadonlySet<string>): Promise<StagedMail> => {
+      const p = await intake.prepare(raw, source, pending);
+      return {
+        creates: p.step.type === 'create' ? p.step.reportId : null,
+        bytes: 0,
+        ready: Promise.resolve(p),
+      };
+    });
+
   /**
    * One FETCH over the chunk's UIDs, read with imapflow's iterator (one message in
-   * memory at a time; no IMAP command may run inside it). Each message is prepared as it
-   * arrives; prepared messages are committed in groups, one SQLite transaction each.
+   * memory at a time; no IMAP command may run inside it). Each message is parsed and its
+   * files start on their way to the disk as it arrives; a group is committed (one SQLite
+   * transaction) once all of its files are stored.
    */
   async function fetchAndCommit(client: ImapFlow, uids: number[], summary: PollSummary) {
     const committed: number[] = [];
     const failed: number[] = [];
     let fetched = 0;
-    let pending: { uid: number; p: PreparedMail }[] = [];
+    let pending: { uid: number; s: StagedMail }[] = [];
+    let stagedBytes = 0;
+    const fail = (uid: number, e: unknown) => {
+      // Not the message's fault (e.g. a full disk): it stays in place for the next poll.
+      deps.onError?.(e);
+      summary.failed++;
+      failed.push(uid);
+    };
     const flush = async () => {
-      const out = await intake.commitAll(pending.map((x) => x.p));
-      const batch = pending;
+      const staged = pending;
       pending = [];
+      stagedBytes = 0;
+      const stored = await Promise.allSettled(staged.map((x) => x.s.ready));
+      const batch: { uid: number; p: PreparedMail }[] = [];
+      stored.forEach((r, k) => {
+        if (r.status === 'fulfilled') batch.push({ uid: staged[k]!.uid, p: r.value });
+        else fail(staged[k]!.uid, r.reason);
+      });
+      if (batch.length === 0) return;
+      const out = await intake.commitAll(batch.map((x) => x.p));
       for (let k = 0; k < batch.length; k++) {
         const r = out[k]!;
         const uid = batch[k]!.uid;
         if (r instanceof Error) {
-          // Not the message's fault (e.g. a full disk): it stays in place for the next poll.
-          deps.onError?.(r);
-          summary.failed++;
-          failed.push(uid);
+          fail(uid, r);
           continue;
         }
         summary.results.push(r);
@@ -145,19 +178,18 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
       fetched++;
       summary.fetched++;
       try {
-        const creating = new Set(
-          pending.flatMap((x) => (x.p.step.type === 'create' ? [x.p.step.reportId] : [])),
-        );
-        pending.push({
-          uid: msg.uid,
-          p: await intake.prepare(msg.source, { mailboxId: cfg.id, identity, review: cfg.review }, creating),
-        });
+        const creating = new Set(pending.flatMap((x) => (x.s.creates ? [x.s.creates] : [])));
+        const s = await stage(msg.source, { mailboxId: cfg.id, identity, review: cfg.review }, creating);
+        pending.push({ uid: msg.uid, s });
+        stagedBytes += s.bytes;
       } catch (e) {
-        deps.onError?.(e);
-        summary.failed++;
-        failed.push(msg.uid);
+        fail(msg.uid, e);
       }
       if (pending.length >= group) await flush();
+      else if (stagedBytes > MAX_STAGED_BYTES) {
+        await Promise.allSettled(pending.map((x) => x.s.ready));
+        stagedBytes = 0;
+      }
     }
     if (pending.length > 0) await flush();
     committed.sort((a, b) => a - b);

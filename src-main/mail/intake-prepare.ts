@@ -43,6 +43,19 @@ export interface PreparedMail {
     | { type: 'notice' | 'follow-up' | 'create' | 'park'; reportId: string; args: MutationArgs };
 }
 
+/**
+ * A message whose fate is decided and whose files are being written: `creates` is the
+ * report it will create (so the next messages of the same commit group can thread onto
+ * it), `ready` resolves once every file is stored. Parsing the next message goes on
+ * while the disk works; nothing may be committed before `ready`.
+ */
+export interface StagedMail {
+  creates: string | null;
+  /** Bytes held until the files are written (the caller bounds how many are in flight). */
+  bytes: number;
+  ready: Promise<PreparedMail>;
+}
+
 type Awaitable<T> = T | Promise<T>;
 
 /** The reads the decision needs, from whatever holds the reports. */
@@ -88,24 +101,31 @@ export function createMailPreparer(deps: PreparerDeps) {
   const { lookup, files } = deps;
   const maxBytes = deps.maxBytes ?? DEFAULT_MAIL_MAX_BYTES;
 
-  /** The original .eml (index 0, the dedup key), the sanitised HTML, then the attachments. */
-  async function storeFiles(
+  /**
+   * The original .eml (index 0, the dedup key), the sanitised HTML, then the attachments.
+   * All the files of a message are written at once (the store writes off the main thread);
+   * the notes are complete when this returns, the files when the promise resolves.
+   */
+  function storeFiles(
     raw: Buffer,
     a: MailAnalysis,
     mailKey: string,
     notes: string[],
-  ): Promise<AttachmentMeta[]> {
-    const out: AttachmentMeta[] = [];
-    const put = async (index: number, fileName: string, mime: string, data: Buffer, known?: string) => {
-      const { sha256: sha, hasThumb } = await files.put(data, mime, known);
-      out.push({
-        id: attachmentIdOf(mailKey, index),
-        sha256: sha,
-        fileName,
-        mime,
-        size: data.length,
-        hasThumb,
-      });
+  ): { bytes: number; stored: Promise<AttachmentMeta[]> } {
+    const out: Promise<AttachmentMeta>[] = [];
+    let bytes = 0;
+    const put = (index: number, fileName: string, mime: string, data: Buffer, known?: string) => {
+      bytes += data.length;
+      out.push(
+        files.put(data, mime, known).then(({ sha256: sha, hasThumb }) => ({
+          id: attachmentIdOf(mailKey, index),
+          sha256: sha,
+          fileName,
+          mime,
+          size: data.length,
+          hasThumb,
+        })),
+      );
     };
     let eml = raw;
     if (raw.length > maxBytes) {
@@ -116,16 +136,19 @@ export function createMailPreparer(deps: PreparerDeps) {
         'Il messaggio originale supera il limite di dimensione: è conservata solo la sua intestazione.',
       );
     }
-    await put(
+    put(
       0,
       eml === raw ? 'messaggio-originale.eml' : 'messaggio-originale-intestazione.eml',
       'message/rfc822',
       eml,
     );
-    if (a.html) await put(1, 'messaggio.html', 'text/html', Buffer.from(a.html, 'utf8'));
+    if (a.html) put(1, 'messaggio.html', 'text/html', Buffer.from(a.html, 'utf8'));
     let i = 2;
-    for (const att of a.attachments) await put(i++, att.fileName, att.mime, att.content, att.sha256);
-    return out;
+    for (const att of a.attachments) put(i++, att.fileName, att.mime, att.content, att.sha256);
+    const stored = Promise.all(out);
+    // Every write runs to its end before the group reacts, even when one fails.
+    stored.catch(() => undefined);
+    return { bytes, stored };
   }
 
   /** The report a reply belongs to: a signed Message-ID, or a code tag from one of its reporters. */
@@ -149,14 +172,20 @@ export function createMailPreparer(deps: PreparerDeps) {
   }
 
   /**
-   * Parse, decide, store the files. Writes no report: the caller commits the result.
-   * `pending`: reports that prepared messages not yet committed will create.
+   * Parse, decide, start storing the files. Writes no report: the caller commits the
+   * result once `ready` resolves. `pending`: reports that staged messages not yet
+   * committed will create.
    */
-  async function prepare(
+  async function stage(
     raw: Buffer,
     source: MailSource,
     pending: ReadonlySet<string> = new Set(),
-  ): Promise<PreparedMail> {
+  ): Promise<StagedMail> {
+    const done = (p: PreparedMail, bytes = 0): StagedMail => ({
+      creates: p.step.type === 'create' ? p.step.reportId : null,
+      bytes,
+      ready: Promise.resolve(p),
+    });
     let a: MailAnalysis;
     try {
       a = await analyzeMail(raw, { threadKey: deps.threadKey, maxBytes });
@@ -168,12 +197,12 @@ export function createMailPreparer(deps: PreparerDeps) {
     const mailKey = mailKeyOf(source.identity ?? mailboxId, a.messageId, a.messageId ? '' : sha256(raw));
     const base = { mailboxId, mailKey, messageId: a.messageId, kind: a.kind };
     const seen = await lookup.handled(mailboxId, mailKey);
-    if (seen) return { ...base, step: { type: 'seen', reportId: seen.reportId } };
+    if (seen) return done({ ...base, step: { type: 'seen', reportId: seen.reportId } });
     const notes = [...a.notes];
     if (a.kind === 'pec-receipt' || a.kind === 'bounce') {
       const target = a.thread?.reportId ? await followUpTarget(a, pending) : null;
-      if (!target) return { ...base, step: { type: 'skip' } };
-      const [eml] = await storeFiles(raw, { ...a, html: null, attachments: [] }, mailKey, notes);
+      if (!target) return done({ ...base, step: { type: 'skip' } });
+      const files = storeFiles(raw, { ...a, html: null, attachments: [] }, mailKey, notes);
       const data =
         a.kind === 'pec-receipt'
           ? { ...a.pec, label: PEC_RECEIPT_LABELS[a.pec?.type ?? ''] ?? 'Ricevuta PEC', subject: a.subject }
@@ -186,39 +215,66 @@ export function createMailPreparer(deps: PreparerDeps) {
       const notice =
         a.kind === 'pec-receipt' ? 'pec_receipt' : a.bounce?.failure ? 'mail_bounce' : 'mail_feedback';
       return {
-        ...base,
-        step: { type: 'notice', reportId: target, args: { reportId: target, notice, attachment: eml, data } },
+        creates: null,
+        bytes: files.bytes,
+        ready: files.stored.then(([eml]) => ({
+          ...base,
+          step: {
+            type: 'notice',
+            reportId: target,
+            args: { reportId: target, notice, attachment: eml, data },
+          },
+        })),
       };
     }
-    if (a.kind === 'auto-reply' || a.kind === 'ignored') return { ...base, step: { type: 'skip' } };
+    if (a.kind === 'auto-reply' || a.kind === 'ignored') return done({ ...base, step: { type: 'skip' } });
     const target = a.kind === 'follow-up' ? await followUpTarget(a, pending) : null;
-    const attachments = await storeFiles(raw, a, mailKey, notes);
+    const files = storeFiles(raw, a, mailKey, notes);
     if (target) {
-      const args = {
-        reportId: target,
-        text: a.text.slice(0, 20_000),
-        attachments,
-        mail: mailMeta(mailboxId, a, notes),
+      const text = a.text.slice(0, 20_000);
+      const mail = mailMeta(mailboxId, a, notes);
+      return {
+        creates: null,
+        bytes: files.bytes,
+        ready: files.stored.then((attachments) => ({
+          ...base,
+          step: { type: 'follow-up', reportId: target, args: { reportId: target, text, attachments, mail } },
+        })),
       };
-      return { ...base, step: { type: 'follow-up', reportId: target, args } };
     }
     const id = reportIdOf(mailKey);
     const description = [a.text, ...notes.map((n) => `[${n}]`)].filter(Boolean).join('\n\n').slice(0, 20_000);
-    const args = {
+    const fields = {
       id,
       channel: a.channel,
       title: titleOf(a),
       description,
       categoryId: await lookup.inboxCategoryId(),
       reporter: reporterOf(a),
-      attachments,
-      mail: mailMeta(mailboxId, a, notes),
     };
+    const mail = mailMeta(mailboxId, a, notes);
     // The review inbox: the report waits, parked, for a clerk to confirm it.
-    return { ...base, step: { type: source.review ? 'park' : 'create', reportId: id, args } };
+    const type = source.review ? 'park' : 'create';
+    return {
+      creates: type === 'create' ? id : null,
+      bytes: files.bytes,
+      ready: files.stored.then((attachments) => ({
+        ...base,
+        step: { type, reportId: id, args: { ...fields, attachments, mail } },
+      })),
+    };
   }
 
-  return { prepare };
+  /** Parse, decide, store the files (stage, then wait for the disk). */
+  async function prepare(
+    raw: Buffer,
+    source: MailSource,
+    pending: ReadonlySet<string> = new Set(),
+  ): Promise<PreparedMail> {
+    return (await stage(raw, source, pending)).ready;
+  }
+
+  return { prepare, stage };
 }
 
 function mailMeta(mailboxId: string, a: MailAnalysis, notes: string[]) {

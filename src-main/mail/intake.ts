@@ -5,7 +5,8 @@
  * commits everything together with the row that records the message as handled; a
  * repeated intake (restart, another PC, a UIDVALIDITY resync) hits the deterministic ids.
  * `prepare` (async: parse, store files) and `commit` (sync) are separate so the IMAP
- * source can commit a group of messages in one SQLite transaction.
+ * source can commit a group of messages in one SQLite transaction; `stage` returns as
+ * soon as the files are being written, so the next message is parsed meanwhile.
  */
 import { DomainError } from '../../src-shared/domain';
 import { MAIL_INTAKE_ACTOR } from '../../src-shared/domain/mutations/mail';
@@ -28,7 +29,7 @@ import {
 } from './mail-repo';
 import { parkMessage } from './review-repo';
 
-export type { IngestOutcome, IngestResult, MailSource, PreparedMail } from './intake-prepare';
+export type { IngestOutcome, IngestResult, MailSource, PreparedMail, StagedMail } from './intake-prepare';
 
 export interface IntakeDeps {
   services: Pick<CoreServices, 'db' | 'store' | 'files' | 'clock'>;
@@ -39,7 +40,7 @@ export interface IntakeDeps {
 export function createMailIntake(deps: IntakeDeps) {
   const { db, store, files, clock } = deps.services;
   /** Parse and decide (intake-prepare.ts), reading this PC's SQLite. */
-  const { prepare } = createMailPreparer({
+  const { prepare, stage } = createMailPreparer({
     threadKey: deps.threadKey,
     maxBytes: deps.maxBytes,
     files,
@@ -140,7 +141,7 @@ export function createMailIntake(deps: IntakeDeps) {
     return commit(await prepare(raw, source));
   }
 
-  return { ingest, prepare, commit, commitAll };
+  return { ingest, prepare, stage, commit, commitAll };
 }
 
 export type MailIntake = ReturnType<typeof createMailIntake>;
