@@ -26,6 +26,7 @@ import {
 import { HttpError, MESSAGES } from './errors';
 import { isDuplicateMail, replayActor } from './mail-intake/push-policy';
 import { submitGrouped, type QueuedJob } from './push-queue';
+import { jsonArray } from './row-source';
 import { loadActor } from './snapshot';
 import type { Queryable, Storage } from './storage/storage';
 
@@ -130,11 +131,16 @@ class GroupState {
     const col = (i: number) => this.log.map((r) => r[i]);
     this.w.alsoWrite({
       sql: `INSERT INTO mutation_log (client_id, seq, mutation_id, name, args, actor_id, status, error, at, applied_at, version)
-       SELECT c, s, mid, n, a::jsonb, act, st, e::jsonb, at, $1, v
-         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::bigint[], $11::bigint[])
+       SELECT c, s, mid, n, a, act, st, e::jsonb, at, $1, v
+         FROM ROWS FROM (unnest($2::text[]), unnest($3::bigint[]), unnest($4::text[]), unnest($5::text[]),
+                         jsonb_array_elements($6::jsonb), unnest($7::text[]), unnest($8::text[]),
+                         unnest($9::text[]), unnest($10::bigint[]), unnest($11::bigint[]))
            AS x(c, s, mid, n, a, act, st, e, at, v)`,
-      params: [this.clock(), ...Array.from({ length: 10 }, (_, i) => col(i))],
+      // The arguments' JSON as one JSON array (row-source.ts jsonArray).
+      params: [
+        this.clock(),
+        ...Array.from({ length: 10 }, (_, i) => (i === 4 ? jsonArray(col(i) as string[]) : col(i))),
+      ],
     });
     this.w.alsoWrite({
       sql: `UPDATE clients SET last_seq = x.s

@@ -78,6 +78,9 @@ const TABLES = new Set<string>(SYNC_TABLES);
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 const idOf = (tbl: string, key: string) => `${tbl}\u0000${key}`;
 
+/** JSON texts as one JSON array text (for jsonb_array_elements): nothing escaped twice. */
+export const jsonArray = (jsons: string[]): string => `[${jsons.join(',')}]`;
+
 export class BatchRows implements RowSource {
   /** Known state by id: a live row, or null (absent or deleted). */
   private rows = new Map<string, DataRow | null>();
@@ -222,10 +225,13 @@ export class BatchRows implements RowSource {
     if (this.dirty.size === 0) return null;
     const rows = [...this.dirty.values()];
     this.dirty.clear();
+    // The rows' JSON goes as one JSON array, not as a text[] whose every element the
+    // driver would escape (quotes and backslashes) and PostgreSQL unescape again.
     return {
       sql: `INSERT INTO sync_rows (tbl, key, owner, data, version, deleted)
-       SELECT t, k, o, d::jsonb, v, del
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[])
+       SELECT t, k, o, d, v, del
+         FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]),
+                         jsonb_array_elements($4::jsonb), unnest($5::bigint[]), unnest($6::boolean[]))
            AS x(t, k, o, d, v, del)
        ON CONFLICT (tbl, key) DO UPDATE
          SET owner = excluded.owner, data = excluded.data,
@@ -234,7 +240,7 @@ export class BatchRows implements RowSource {
         rows.map((r) => r.row.tbl),
         rows.map((r) => r.row.key),
         rows.map((r) => r.row.owner),
-        rows.map((r) => r.json),
+        jsonArray(rows.map((r) => r.json)),
         rows.map((r) => r.row.version),
         rows.map((r) => r.row.deleted),
       ],
