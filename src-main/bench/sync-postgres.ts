@@ -3,7 +3,8 @@
  * src-server/testing/postgres.ts), kept in `.data/bench-sync-<N>/` with the server's
  * database already holding N reports, because loading millions of rows takes minutes.
  * The rows come from the benchmark's SQLite replica (replica-cache.ts), converted to the
- * server's domain rows and loaded with COPY through psql.
+ * server's domain rows by replicaRows (as `sportello server import` does) and loaded with
+ * COPY through psql.
  */
 import { spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,7 @@ import { createServer } from '../../src-server/app';
 import { ownerOf } from '../../src-server/rows';
 import { binDir, freePort, postgresIds, runPg } from '../../src-server/testing/postgres';
 import type { TableName } from '../../src-shared/domain';
-import { readRow } from '../db/repos/row-images';
-import { toAssignment, toLogEntry, toReport, toReporter } from '../db/repos/rows';
+import { replicaCodeCounters, replicaRows } from '../db/repos/replica-rows';
 import type { Sqlite } from '../db/migrate';
 import { defaultReplicaDir, ensureReplica } from './replica-cache';
 import { log } from './stats';
@@ -238,15 +238,11 @@ async function loadRows(databaseUrl: string, db: Sqlite): Promise<void> {
     v: string;
   }[];
   let version = Number(top[0]?.v ?? 0);
-  const counters = db.prepare('SELECT year, last_seq FROM code_counters').all() as {
-    year: number;
-    last_seq: number;
-  }[];
-  for (const k of counters) {
+  for (const [year, lastSeq] of replicaCodeCounters(db)) {
     await c.query(
       `INSERT INTO code_counters (year, last_seq) VALUES ($1, $2)
        ON CONFLICT (year) DO UPDATE SET last_seq = greatest(code_counters.last_seq, excluded.last_seq)`,
-      [k.year, k.last_seq],
+      [year, lastSeq],
     );
   }
   await c.end();
@@ -273,8 +269,7 @@ async function loadRows(databaseUrl: string, db: Sqlite): Promise<void> {
   const exited = once(psql, 'exit');
   let buf = '';
   let rows = 0;
-  const put = async (table: SyncTable, domainRow: object) => {
-    const row = domainRow as Record<string, unknown>;
+  const put = async (table: SyncTable, row: Record<string, unknown>) => {
     const owner = ownerOf(table as TableName, row);
     buf += `${table}\t${esc(rowKey(table, row))}\t${owner === null ? '\\N' : owner}\t${esc(JSON.stringify(row))}\t${++version}\tf\n`;
     rows++;
@@ -285,45 +280,7 @@ async function loadRows(databaseUrl: string, db: Sqlite): Promise<void> {
     }
     if (rows % 500_000 === 0) log(`  ${rows.toLocaleString('it-IT')} righe…`);
   };
-  // Settings first, as a server that was set up before the reports arrived.
-  const ids = (sql: string) => db.prepare(sql).pluck().all() as string[];
-  for (const id of ids('SELECT id FROM users ORDER BY id')) await put('users', readRow(db, 'users', { id })!);
-  for (const id of ids('SELECT id FROM groups ORDER BY id'))
-    await put('groups', readRow(db, 'groups', { id })!);
-  for (const m of db.prepare('SELECT group_id, user_id FROM group_members').all() as {
-    group_id: string;
-    user_id: string;
-  }[]) {
-    await put('group_members', { groupId: m.group_id, userId: m.user_id });
-  }
-  for (const id of ids('SELECT id FROM categories ORDER BY id'))
-    await put('categories', readRow(db, 'categories', { id })!);
-  for (const id of ids('SELECT id FROM outcomes ORDER BY id'))
-    await put('outcomes', readRow(db, 'outcomes', { id })!);
-  for (const r of db.prepare('SELECT * FROM reporters ORDER BY id').iterate() as Iterable<
-    Record<string, unknown>
-  >) {
-    await put('reporters', toReporter(r));
-  }
-  // Each report, then its rows, in creation order.
-  const logs = db.prepare('SELECT * FROM log_entries WHERE report_seq = ? ORDER BY at, id');
-  const assigns = db.prepare('SELECT * FROM report_assignments WHERE report_seq = ?');
-  const links = db.prepare('SELECT * FROM report_reporters WHERE report_seq = ? ORDER BY position');
-  const reports = db.prepare('SELECT * FROM reports ORDER BY seq');
-  for (const r of reports.iterate() as Iterable<Record<string, unknown>>) {
-    const id = r.id as string;
-    const seq = r.seq as number;
-    await put('reports', toReport(r));
-    for (const x of links.all(seq) as Record<string, unknown>[]) {
-      await put('report_reporters', { reportId: id, reporterId: x.reporter_id, position: x.position });
-    }
-    for (const x of assigns.all(seq) as Record<string, unknown>[]) {
-      await put('report_assignments', toAssignment(id, x));
-    }
-    for (const x of logs.all(seq) as Record<string, unknown>[]) {
-      await put('log_entries', toLogEntry(id, x));
-    }
-  }
+  for (const { table, row } of replicaRows(db)) await put(table, row);
   psql.stdin.end(buf);
   const [code] = (await exited) as [number | null];
   if (code !== 0) throw new Error(`COPY in PostgreSQL fallita (psql ${code}).`);

@@ -33,6 +33,8 @@ Comandi:
   geo import-streets FILE  Importa lo stradario (CSV via;civico;lat;lon) per gli indirizzi senza rete
       [--data-dir DIR] [--keep]  (--keep aggiunge senza sostituire)
   server                Server di sincronizzazione (--port, --host, --database-url, --data-dir, --tls-cert/--tls-key; «server user add» crea utenti)
+  server import         Porta sul server i dati di un PC usato da solo (segnalazioni, allegati, utenti e password)
+      --from DIR|FILE     cartella dei dati del PC o il suo sportello.db  [--database-url URL | --data-dir DIR]
   --help                Questo aiuto
 
 Variabili d'ambiente: SPORTELLO_DATA_DIR (cartella dei dati).

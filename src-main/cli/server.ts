@@ -1,6 +1,7 @@
 /**
- * `sportello server`: the municipality's sync server, and the administration of its
- * accounts (`sportello server user add`).
+ * `sportello server`: the municipality's sync server, the administration of its
+ * accounts (`sportello server user add`) and the import of a standalone PC's data
+ * (`sportello server import`, see server-import.ts).
  *
  *   sportello server [--port 8443] [--host 127.0.0.1] [--database-url URL | env DATABASE_URL]
  *                    [--data-dir DIR] [--tls-cert FILE --tls-key FILE] [--secrets-dir DIR]
@@ -27,12 +28,12 @@ import { openStorage } from '../../src-server/storage/open';
 import { defaultDataDir } from '../core/paths';
 import { UsageError } from './main';
 
-const STORAGE_OPTIONS = {
+export const STORAGE_OPTIONS = {
   'database-url': { type: 'string' },
   'data-dir': { type: 'string' },
 } as const;
 
-function storageConfig(values: { 'database-url'?: string; 'data-dir'?: string }) {
+export function storageConfig(values: { 'database-url'?: string; 'data-dir'?: string }) {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   if (databaseUrl) return { databaseUrl };
   return { dataDir: resolve(values['data-dir'] ?? join(defaultDataDir(), '..', 'server')) };
@@ -43,6 +44,7 @@ export async function server(argv: string[]): Promise<number> {
     if (argv[1] !== 'add') throw new UsageError('Sottocomando sconosciuto: usa «sportello server user add».');
     return userAdd(argv.slice(2));
   }
+  if (argv[0] === 'import') return (await import('./server-import')).serverImport(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {

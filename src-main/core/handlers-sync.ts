@@ -2,6 +2,7 @@
  * Sync-aware handlers: logging in against the server (or offline with the local
  * verifier), connecting a PC, status and notices.
  */
+import { dirname } from 'node:path';
 import type { CallName } from '../../src-shared/api';
 import { DomainError, isAdmin } from '../../src-shared/domain';
 import { getUser, getUserByUsername } from '../db/repos/entities';
@@ -58,9 +59,10 @@ export function syncHandlers(sync: SyncClient, auth: AuthService): PartialHandle
           );
         }
         if (!replaceLocalData) {
+          // Its data reaches the server only by the import (README: «Passare da un PC singolo al server»).
           throw new DomainError(
             'confirmation_required',
-            'Questo PC contiene già dati locali. Collegandolo al server saranno sostituiti da quelli del Comune: conferma per procedere.',
+            `Questo PC contiene dati locali: collegandolo saranno sostituiti da quelli del server. Se non sono ancora sul server, importali prima con «sportello server import --from ${dirname(ctx.files.root)}», poi conferma.`,
           );
         }
       }
