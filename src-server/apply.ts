@@ -139,6 +139,7 @@ export class Writer {
                         WHERE $3::bigint IS NOT NULL AND version > $3::bigint
                         ORDER BY version LIMIT ${MAX_DELTA + 1}) d) AS delta`,
       [want.clientIds ?? [], want.actorIds ?? [], kept?.rows ? kept.since : null, ...(pre?.params ?? [])],
+      { prepare: true },
     );
     const delta = r?.delta ?? [];
     if (delta.length > MAX_DELTA) {
@@ -246,7 +247,8 @@ export class Writer {
     this.extra = [];
     if (parts.length === 0 && !final) return;
     const stmt = combineWrites(parts, final?.sql, final?.params);
-    await this.tx.query(stmt.sql, stmt.params);
+    // A handful of texts (which writes a transaction makes): kept parsed and planned.
+    await this.tx.query(stmt.sql, stmt.params, { prepare: true });
   }
 
   private takeCodes(): SqlPart | null {

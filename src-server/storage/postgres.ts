@@ -1,8 +1,9 @@
 /** Storage on a PostgreSQL server (production, and several server processes at once). */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { MIGRATE_LOCK, type Queryable, type Storage } from './storage';
+import { MIGRATE_LOCK, type Queryable, type QueryOptions, type Storage } from './storage';
 
 const INT8 = 20;
 
@@ -14,10 +15,24 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** Names of prepared statements by text: a few fixed texts, bounded all the same. */
+const prepared = new Map<string, string>();
+const MAX_PREPARED = 64;
+
+function statementName(text: string): string | undefined {
+  let name = prepared.get(text);
+  if (!name && prepared.size < MAX_PREPARED) {
+    name = `sportello_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    prepared.set(text, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   return {
-    async query<R>(text: string, params?: unknown[]) {
-      const res = await client.query(text, params as unknown[]);
+    async query<R>(text: string, params?: unknown[], opts?: QueryOptions) {
+      const name = opts?.prepare ? statementName(text) : undefined;
+      const res = await client.query(name ? { name, text, values: params } : { text, values: params });
       return res.rows as R[];
     },
   };

@@ -4,8 +4,16 @@
  */
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * A statement run many times (the writer's read and write): PostgreSQL keeps it parsed
+   * and planned per connection instead of doing it again while the writers' lock is held.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
-  query<R = Row>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R = Row>(text: string, params?: unknown[], opts?: QueryOptions): Promise<R[]>;
 }
 
 export interface TransactionOptions {
