@@ -183,7 +183,13 @@ export class Writer {
    */
   async prefetch(reads: ReadSet): Promise<void> {
     await this.rows.preload(batchPreload(reads));
-    await loadSnapshot(this.rows, reads);
+    // Reports alone (the usual note, status, assignment…): the preload holds all a
+    // snapshot reads (the reports, their children, every category); building the union's
+    // snapshot would only cost time.
+    const more = Object.entries(reads).some(
+      ([k, v]) => k !== 'reports' && (Array.isArray(v) ? v.length > 0 : Boolean(v)),
+    );
+    if (more) await loadSnapshot(this.rows, reads);
   }
 
   /**
