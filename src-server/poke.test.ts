@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { zPoke } from '../src-shared/sync/protocol';
+import type { z } from 'zod';
+import { zPoke, zPullResponse } from '../src-shared/sync/protocol';
 import { people, reportArgs, STORAGES, TestReplica, useWorld } from './testing/world';
 
 /** Opens the poke socket and collects the versions it announces. */
@@ -9,10 +10,12 @@ async function listen(baseUrl: string, token: string) {
     `${baseUrl.replace(/^http/, 'ws')}/sync/v1/poke?token=${encodeURIComponent(token)}`,
   );
   const versions: number[] = [];
+  const pokes: z.infer<typeof zPoke>[] = [];
   const waiters: { min: number; resolve: (v: number) => void }[] = [];
   ws.on('message', (data) => {
     const poke = zPoke.parse(JSON.parse(String(data)));
     versions.push(poke.version);
+    pokes.push(poke);
     for (const w of [...waiters]) {
       if (poke.version >= w.min) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -26,6 +29,10 @@ async function listen(baseUrl: string, token: string) {
   });
   return {
     versions,
+    /** The poke that announced `version` (call after next(version)). */
+    pokeOf: (version: number) => pokes.find((p) => p.version === version)!,
+    /** Tells the server where this replica's rows are (its next pokes carry pages). */
+    tell: (cursor: number) => ws.send(JSON.stringify({ type: 'cursor', cursor })),
     /** Resolves with the first poke whose version is at least min. */
     next(min: number): Promise<number> {
       const seen = versions.find((v) => v >= min);
@@ -82,6 +89,62 @@ describe.each(STORAGES)('pokes on %s', (kind) => {
     } finally {
       mine.close();
       theirs.close();
+    }
+  });
+
+  it('carries the page of a replica that told its cursor: what its pull answers, removals included', async () => {
+    const { admin, supplier } = await people(world().server);
+    await supplier.sync();
+    const socket = await listen(supplier.url, supplier.token);
+    try {
+      await socket.next(0);
+      socket.tell(supplier.cursor);
+      // The cursor message and the push travel on two connections: let the first land.
+      await new Promise((r) => setTimeout(r, 100));
+      const seen = reportArgs('Albero pericolante');
+      const hidden = reportArgs('Semaforo guasto');
+      const from = supplier.cursor;
+      const created = await pushAndCursor(admin, 'Tombino rumoroso');
+      await admin.push(
+        { name: 'report.create', args: seen },
+        { name: 'report.create', args: hidden },
+        { name: 'report.assign', args: { reportId: seen.id, kind: 'user', assigneeId: supplier.userId } },
+      );
+      await admin.sync();
+      const assigned = admin.cursor;
+      await socket.next(assigned);
+      // Each poke built on the page before it; together they are the supplier's pull.
+      const pages = [created, assigned].map((v) => socket.pokeOf(v));
+      expect(pages[0]!.from).toBe(from);
+      expect(pages[1]!.from).toBe(pages[0]!.page!.cursor);
+      const pulled = zPullResponse.parse(
+        (await supplier.post('/sync/v1/pull', { clientId: supplier.clientId, cursor: from, limit: 1000 }))
+          .body,
+      );
+      const keys = (cs: { table: string; key: string; op: string }[]) =>
+        cs.map((c) => `${c.op} ${c.table}:${c.key}`).sort();
+      expect(keys(pages.flatMap((p) => p.page!.changes))).toEqual(keys(pulled.changes));
+      for (const p of pages) supplier.apply(p.page!.changes);
+      supplier.cursor = pages[1]!.page!.cursor;
+      expect(supplier.get('reports', seen.id)).toMatchObject({ title: 'Albero pericolante' });
+      expect(supplier.get('reports', hidden.id)).toBeUndefined();
+
+      // The report leaves the supplier's view: the poke says so with removals.
+      await admin.push({
+        name: 'report.unassign',
+        args: { reportId: seen.id, kind: 'user', assigneeId: supplier.userId },
+      });
+      await admin.sync();
+      await socket.next(admin.cursor);
+      const gone = socket.pokeOf(admin.cursor);
+      expect(gone.from).toBe(supplier.cursor);
+      expect(gone.page!.changes).toContainEqual({ table: 'reports', op: 'del', key: seen.id, row: null });
+      supplier.apply(gone.page!.changes);
+      expect([...supplier.rows.values()].filter((r) => r.id === seen.id || r.reportId === seen.id)).toEqual(
+        [],
+      );
+    } finally {
+      socket.close();
     }
   });
 

@@ -3,21 +3,39 @@
  * own sockets after a commit; with PostgreSQL every process also LISTENs, so a push to
  * one process reaches the clients connected to the others. A version already poked is
  * not sent twice (the local commit and its own NOTIFY both arrive here).
+ *
+ * A replica that told its cursor gets the page its pull would have answered inside the
+ * poke (see `Pager`): the change reaches it without a request of its own, which was a
+ * third of a change's way from one PC to another (HTTP request, a second authentication,
+ * the answer). Anything else (no cursor known, a big page, a refused session) is a plain
+ * poke, and the replica pulls as before.
  */
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
-import type { zPoke } from '../src-shared/sync/protocol';
+import { zPokeCursor, type zPoke, type zPullResponse } from '../src-shared/sync/protocol';
+
+type Page = z.infer<typeof zPullResponse>;
+
+/**
+ * The page the replica of `clientId` would pull from `cursor` with this session token,
+ * or null when it should pull itself (session refused, a big or incomplete page).
+ */
+export type Pager = (token: string, clientId: string, cursor: number) => Promise<Page | null>;
 
 interface Peer {
   socket: WebSocket;
   userId: string;
   /** The replica (sessions belong to one client id). */
   clientId: string | null;
+  token: string | null;
+  /** Where the replica's rows are, as it last said (or as the last page sent left them). */
+  cursor: number | null;
 }
 
 export class PokeHub {
   private peers = new Set<Peer>();
   private last = 0;
+  private pager: Pager | null = null;
 
   constructor(initialVersion = 0) {
     this.last = initialVersion;
@@ -27,10 +45,25 @@ export class PokeHub {
     return this.last;
   }
 
-  add(socket: WebSocket, userId: string, clientId: string | null = null): void {
-    const peer = { socket, userId, clientId };
+  /** Pokes carry pages from now on (routes-sync.ts: the pull route's own code). */
+  setPager(pager: Pager): void {
+    this.pager = pager;
+  }
+
+  add(socket: WebSocket, userId: string, clientId: string | null = null, token: string | null = null): void {
+    const peer: Peer = { socket, userId, clientId, token, cursor: null };
     this.peers.add(peer);
     socket.on('close', () => this.peers.delete(peer));
+    socket.on('message', (data) => {
+      let json: unknown = null;
+      try {
+        json = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      const m = zPokeCursor.safeParse(json);
+      if (m.success) peer.cursor = m.data.cursor;
+    });
     // A replica that (re)connects learns at once where the server stands.
     this.send(peer, this.last);
   }
@@ -43,7 +76,11 @@ export class PokeHub {
   poke(version: number, pusher: string | null = null): void {
     if (!(version > this.last)) return;
     this.last = version;
-    for (const p of this.peers) if (pusher === null || p.clientId !== pusher) this.send(p, version);
+    for (const p of this.peers) {
+      if (pusher !== null && p.clientId === pusher) continue;
+      if (this.pager && p.cursor !== null && p.token && p.clientId) void this.sendPage(p, version);
+      else this.send(p, version);
+    }
   }
 
   /** Revoked sessions (password change, account disabled) lose their sockets too. */
@@ -54,6 +91,24 @@ export class PokeHub {
   closeAll(): void {
     for (const p of this.peers) p.socket.terminate();
     this.peers.clear();
+  }
+
+  private async sendPage(p: Peer, version: number): Promise<void> {
+    const from = p.cursor!;
+    let page: Page | null = null;
+    try {
+      page = await this.pager!(p.token!, p.clientId!, from);
+    } catch {
+      page = null;
+    }
+    // The replica said something new meanwhile, or no page: a plain poke, it pulls.
+    if (!page || p.cursor !== from || page.cursor < version) return this.send(p, version);
+    if (p.socket.readyState !== p.socket.OPEN) return;
+    // Pokes that follow build on this page; if the replica could not apply it, it pulls
+    // and tells its cursor again.
+    p.cursor = page.cursor;
+    const msg: z.infer<typeof zPoke> = { type: 'poke', version, from, page };
+    p.socket.send(JSON.stringify(msg));
   }
 
   private send(p: Peer, version: number): void {

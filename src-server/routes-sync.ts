@@ -9,8 +9,19 @@ import { errorBody, HttpError, parseBody } from './errors';
 import { pull } from './pull';
 import { push } from './push';
 
+/** Pages larger than this go by a plain poke: the replica pulls them over HTTP. */
+const POKE_PAGE_ROWS = 200;
+
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   bootstrapRoutes(app, ctx);
+  // A poke carries the page the replica's pull would answer: the same session checks and
+  // the same pull (visibility, removals), only without the replica asking.
+  ctx.pokes.setPager(async (token, clientId, cursor) => {
+    const session = await authenticate(ctx.storage, ctx.clock(), token);
+    if (session.clientId !== clientId) return null;
+    const page = await pull(ctx.storage, session, { clientId, cursor, limit: POKE_PAGE_ROWS });
+    return page.more || page.reset ? null : page;
+  });
 
   app.post('/sync/v1/push', async (req) => {
     const session = await ctx.auth(req);
@@ -36,6 +47,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
           const session = await authenticate(ctx.storage, ctx.clock(), req.query.token);
           (req as { sessionUserId?: string }).sessionUserId = session.userId;
           (req as { sessionClientId?: string }).sessionClientId = session.clientId;
+          (req as { sessionToken?: string }).sessionToken = req.query.token;
         } catch (err) {
           if (!(err instanceof HttpError)) throw err;
           return reply.code(err.status).send(errorBody(err.code, err.message));
@@ -43,8 +55,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     (socket, req) => {
-      const r = req as { sessionUserId?: string; sessionClientId?: string };
-      ctx.pokes.add(socket, r.sessionUserId!, r.sessionClientId ?? null);
+      const r = req as { sessionUserId?: string; sessionClientId?: string; sessionToken?: string };
+      ctx.pokes.add(socket, r.sessionUserId!, r.sessionClientId ?? null, r.sessionToken ?? null);
     },
   );
 }

@@ -5,6 +5,7 @@
  */
 import { MAIL_INTAKE_ACTOR } from '../../src-shared/domain/mutations/mail';
 import WebSocket from 'ws';
+import type { z } from 'zod';
 import { createUuidV7, formatProvisionalCode } from '../../src-shared/domain';
 import {
   PROTOCOL_VERSION,
@@ -13,8 +14,10 @@ import {
   zHelloResponse,
   zLoginResponse,
   zPullResponse,
+  zPoke,
   zPushResponse,
   type RowChange,
+  type zPokeCursor,
 } from '../../src-shared/sync/protocol';
 import type { AttachmentStore } from '../core/attachments-store';
 import type { Store } from '../core/store';
@@ -35,6 +38,15 @@ import {
   type SyncState,
 } from './sync-repo';
 import { wipeReplica } from './wipe';
+
+function parsePoke(text: string): z.infer<typeof zPoke> | null {
+  try {
+    const m = zPoke.safeParse(JSON.parse(text));
+    return m.success ? m.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Pulled rows gathered before one rebase (see pull). */
 const PULL_HOLD_ROWS = 50_000;
@@ -300,6 +312,7 @@ export function createSyncClient(deps: SyncClientDeps) {
       retryDelay = 1000;
       setPhase('online');
       ensurePokeSocket();
+      tellCursor();
     } catch (e) {
       // Closing the PC while a request was in flight: the database is gone, the outbox
       // row is still there for next time. Nothing to report.
@@ -343,6 +356,38 @@ export function createSyncClient(deps: SyncClientDeps) {
     return running;
   }
 
+  /** Tells the server where this replica's rows are: its next pokes carry the page from there. */
+  function tellCursor() {
+    const s = state();
+    if (!s || s.bootstrapping || ws?.readyState !== WebSocket.OPEN) return;
+    const msg: z.infer<typeof zPokeCursor> = { type: 'cursor', cursor: s.cursor };
+    ws.send(JSON.stringify(msg));
+  }
+
+  /**
+   * A poke with the page this replica's pull would have answered: applied at once when it
+   * starts where the replica is, online, with nothing of its own to push and no cycle
+   * running (which pulls, or already did). False: the poke just means "pull now".
+   */
+  function applyPoked(from: number, page: z.infer<typeof zPullResponse>): boolean {
+    if (running || stopped || phase !== 'online' || page.more || page.reset) return false;
+    const s = state();
+    if (!s?.token || s.bootstrapping || s.cursor !== from || countPending(db, s.ackedSeq) > 0) return false;
+    try {
+      const result = rebaser.apply(page, s.ackedSeq);
+      if (result.tables.length || result.reportIds.length)
+        deps.onData?.({ tables: result.tables, reportIds: result.reportIds });
+      blobs?.noteChanges(page.changes);
+      blobs?.afterPull(false);
+      withoutFsync(db, () => updateSyncState(db, { lastSyncAt: clock() }));
+    } catch {
+      return false;
+    }
+    publish();
+    tellCursor();
+    return true;
+  }
+
   function ensurePokeSocket() {
     const s = state();
     if (stopped || !s?.token || ws) return;
@@ -351,7 +396,12 @@ export function createSyncClient(deps: SyncClientDeps) {
     url.searchParams.set('token', s.token);
     const sock = new WebSocket(url);
     ws = sock;
-    sock.on('message', () => void syncNow());
+    sock.on('open', tellCursor);
+    sock.on('message', (data) => {
+      const poke = parsePoke(String(data));
+      if (poke?.page && poke.from !== undefined && applyPoked(poke.from, poke.page)) return;
+      void syncNow();
+    });
     sock.on('error', () => undefined);
     sock.on('close', () => {
       if (ws === sock) ws = null;

@@ -150,8 +150,20 @@ export function rowKey(table: SyncTable, row: Record<string, unknown>): string {
   }
 }
 
-/** WebSocket poke message (server → client). */
-export const zPoke = z.object({ type: z.literal('poke'), version: z.number().int() });
+/**
+ * WebSocket poke message (server → client). When the replica told its cursor (zPokeCursor)
+ * and the change is small, the poke carries the page that replica's pull from `from`
+ * would have answered (same visibility, same removals): it applies it with no request.
+ */
+export const zPoke = z.object({
+  type: z.literal('poke'),
+  version: z.number().int(),
+  from: z.number().int().optional(),
+  page: zPullResponse.optional(),
+});
+
+/** WebSocket message (client → server): the cursor this replica's rows are at now. */
+export const zPokeCursor = z.object({ type: z.literal('cursor'), cursor: z.number().int().nonnegative() });
 
 /**
  * POST /sync/v1/password (bearer): change one's own password. Every session of the user
