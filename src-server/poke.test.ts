@@ -171,8 +171,19 @@ describe('two server processes on one PostgreSQL', () => {
     const socket = await listen(b.url, onB.token);
     try {
       await socket.next(0);
+      await onB.sync();
+      socket.tell(onB.cursor);
+      // The cursor message and the push travel on two connections: let the first land.
+      await new Promise((r) => setTimeout(r, 100));
       const version = await pushAndCursor(admin, 'Segnaletica divelta');
       expect(await socket.next(version)).toBe(version);
+      // B heard A's NOTIFY and read the page from the shared database.
+      const poke = socket.pokeOf(version);
+      expect(poke.from).toBe(onB.cursor);
+      expect(poke.page!.cursor).toBeGreaterThanOrEqual(version);
+      expect(poke.page!.changes.find((c) => c.table === 'reports')?.row).toMatchObject({
+        title: 'Segnaletica divelta',
+      });
       // And B serves the change at once.
       await onB.sync();
       expect(onB.cursor).toBeGreaterThanOrEqual(version);
