@@ -78,6 +78,9 @@ export interface SyncServer {
 
 const BODY_LIMIT = 64 * 1024 * 1024;
 
+/** How long a shutting-down server lets requests under way finish. */
+const CLOSE_GRACE_MS = 2_000;
+
 export async function createServer(opts: ServerOptions = {}): Promise<SyncServer> {
   const clock = opts.clock ?? Date.now;
   const tempDir =
@@ -181,7 +184,15 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
       },
       async close() {
         pokes.closeAll();
-        await app.close();
+        // Requests under way get a moment to finish; then every connection goes, including
+        // a PC's kept-alive ones that would otherwise hold the shutdown for the keep-alive
+        // timeout (72 s) as its sync loop keeps reusing them.
+        const grace = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(grace);
+        }
         await mail.stop();
         await intake.stop();
         await unlisten?.();
