@@ -82,10 +82,11 @@ export interface FolderStore {
 
 /**
  * Bytes of staged messages whose files may still be on their way to the disk before the
- * intake waits for them: the disk works while the next messages are parsed, without a
- * group of large messages piling up in memory.
+ * intake waits for them. Small messages (most mail) overlap with the next ones' parsing;
+ * a large one is written before the next is read, so its buffers die young: with 8 MB in
+ * flight an intake of 10,000 messages peaked ~25 MB higher, at no better rate.
  */
-const MAX_STAGED_BYTES = 8 * 2 ** 20;
+const MAX_STAGED_BYTES = 2 ** 20;
 
 const sqliteFolders = (db: Sqlite): FolderStore => ({
   get: (mailboxId, folder) => folderState(db, mailboxId, folder),
