@@ -36,6 +36,7 @@ export class PokeHub {
   private peers = new Set<Peer>();
   private last = 0;
   private pager: Pager | null = null;
+  private pageRows = 0;
 
   constructor(initialVersion = 0) {
     this.last = initialVersion;
@@ -45,9 +46,14 @@ export class PokeHub {
     return this.last;
   }
 
-  /** Pokes carry pages from now on (routes-sync.ts: the pull route's own code). */
-  setPager(pager: Pager): void {
+  /**
+   * Pokes carry pages from now on (routes-sync.ts: the pull route's own code), for
+   * replicas at most `maxRows` versions behind: each row changed takes one version, so a
+   * bigger gap (a batch of hundreds) is not even read, and costs the pushes nothing.
+   */
+  setPager(pager: Pager, maxRows: number): void {
     this.pager = pager;
+    this.pageRows = maxRows;
   }
 
   add(socket: WebSocket, userId: string, clientId: string | null = null, token: string | null = null): void {
@@ -78,7 +84,8 @@ export class PokeHub {
     this.last = version;
     for (const p of this.peers) {
       if (pusher !== null && p.clientId === pusher) continue;
-      if (this.pager && p.cursor !== null && p.token && p.clientId) void this.sendPage(p, version);
+      const small = p.cursor !== null && version - p.cursor <= this.pageRows;
+      if (this.pager && small && p.token && p.clientId) void this.sendPage(p, version);
       else this.send(p, version);
     }
   }

@@ -21,7 +21,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (session.clientId !== clientId) return null;
     const page = await pull(ctx.storage, session, { clientId, cursor, limit: POKE_PAGE_ROWS });
     return page.more || page.reset ? null : page;
-  });
+  }, POKE_PAGE_ROWS);
 
   app.post('/sync/v1/push', async (req) => {
     const session = await ctx.auth(req);
