@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { z } from 'zod';
+import { hashToken } from '../src-main/core/passwords';
 import { zPoke, zPullResponse } from '../src-shared/sync/protocol';
 import { people, reportArgs, STORAGES, TestReplica, useWorld } from './testing/world';
 
@@ -143,6 +144,24 @@ describe.each(STORAGES)('pokes on %s', (kind) => {
       expect([...supplier.rows.values()].filter((r) => r.id === seen.id || r.reportId === seen.id)).toEqual(
         [],
       );
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('sends no page once the session is gone (revoked through another process): a plain poke', async () => {
+    const { admin, op } = await people(world().server);
+    await op.sync();
+    const socket = await listen(op.url, op.token);
+    try {
+      await socket.next(0);
+      socket.tell(op.cursor);
+      await new Promise((r) => setTimeout(r, 100));
+      // As a revocation on another process does: the row goes, this process's socket stays.
+      await world().server.storage.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(op.token)]);
+      const version = await pushAndCursor(admin, 'Buca profonda');
+      expect(await socket.next(version)).toBe(version);
+      expect(socket.pokeOf(version).page).toBeUndefined();
     } finally {
       socket.close();
     }

@@ -13,21 +13,28 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { zPokeCursor, type zPoke, type zPullResponse } from '../src-shared/sync/protocol';
+import type { Session } from './auth';
 
 type Page = z.infer<typeof zPullResponse>;
 
+/** The session a poke socket was opened with, and its token (checked again at each page). */
+export interface PeerSession {
+  token: string;
+  session: Session;
+}
+
 /**
- * The page the replica of `clientId` would pull from `cursor` with this session token,
- * or null when it should pull itself (session refused, a big or incomplete page).
+ * The page this peer's replica would pull from `cursor`, or null when it should pull
+ * itself (session refused or changed, a big or incomplete page).
  */
-export type Pager = (token: string, clientId: string, cursor: number) => Promise<Page | null>;
+export type Pager = (peer: PeerSession, cursor: number) => Promise<Page | null>;
 
 interface Peer {
   socket: WebSocket;
   userId: string;
   /** The replica (sessions belong to one client id). */
   clientId: string | null;
-  token: string | null;
+  auth: PeerSession | null;
   /** Where the replica's rows are, as it last said (or as the last page sent left them). */
   cursor: number | null;
 }
@@ -56,8 +63,13 @@ export class PokeHub {
     this.pageRows = maxRows;
   }
 
-  add(socket: WebSocket, userId: string, clientId: string | null = null, token: string | null = null): void {
-    const peer: Peer = { socket, userId, clientId, token, cursor: null };
+  add(
+    socket: WebSocket,
+    userId: string,
+    clientId: string | null = null,
+    auth: PeerSession | null = null,
+  ): void {
+    const peer: Peer = { socket, userId, clientId, auth, cursor: null };
     this.peers.add(peer);
     socket.on('close', () => this.peers.delete(peer));
     socket.on('message', (data) => {
@@ -85,7 +97,7 @@ export class PokeHub {
     for (const p of this.peers) {
       if (pusher !== null && p.clientId === pusher) continue;
       const small = p.cursor !== null && version - p.cursor <= this.pageRows;
-      if (this.pager && small && p.token && p.clientId) void this.sendPage(p, version);
+      if (this.pager && small && p.auth) void this.sendPage(p, version);
       else this.send(p, version);
     }
   }
@@ -104,7 +116,7 @@ export class PokeHub {
     const from = p.cursor!;
     let page: Page | null = null;
     try {
-      page = await this.pager!(p.token!, p.clientId!, from);
+      page = await this.pager!(p.auth!, from);
     } catch {
       page = null;
     }

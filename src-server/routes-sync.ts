@@ -1,4 +1,5 @@
 /** /sync/v1/push, /pull, /bootstrap (bootstrap.ts) and the /poke WebSocket. */
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import { zPullRequest, zPushRequest } from '../src-shared/sync/protocol';
@@ -6,6 +7,7 @@ import { authenticate } from './auth';
 import { bootstrapRoutes } from './bootstrap';
 import type { ServerContext } from './context';
 import { errorBody, HttpError, parseBody } from './errors';
+import type { PeerSession } from './poke';
 import { pull } from './pull';
 import { push } from './push';
 
@@ -15,11 +17,21 @@ const POKE_PAGE_ROWS = 200;
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   bootstrapRoutes(app, ctx);
   // A poke carries the page the replica's pull would answer: the same session checks and
-  // the same pull (visibility, removals), only without the replica asking.
-  ctx.pokes.setPager(async (token, clientId, cursor) => {
-    const session = await authenticate(ctx.storage, ctx.clock(), token);
-    if (session.clientId !== clientId) return null;
-    const page = await pull(ctx.storage, session, { clientId, cursor, limit: POKE_PAGE_ROWS });
+  // the same pull (visibility, removals), only without the replica asking. The check and
+  // the page are read at once, the page as the socket's session saw the user; it is sent
+  // only if the session is still valid and the user's row unchanged (else: a plain poke,
+  // and the next page reads the user as they are now).
+  ctx.pokes.setPager(async (peer, cursor) => {
+    const opened = peer.session;
+    const [session, page] = await Promise.all([
+      authenticate(ctx.storage, ctx.clock(), peer.token),
+      pull(ctx.storage, opened, { clientId: opened.clientId, cursor, limit: POKE_PAGE_ROWS }),
+    ]);
+    if (session.clientId !== opened.clientId) return null;
+    if (!isDeepStrictEqual(session.user, opened.user)) {
+      peer.session = session;
+      return null;
+    }
     return page.more || page.reset ? null : page;
   }, POKE_PAGE_ROWS);
 
@@ -45,9 +57,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
       preValidation: async (req, reply) => {
         try {
           const session = await authenticate(ctx.storage, ctx.clock(), req.query.token);
-          (req as { sessionUserId?: string }).sessionUserId = session.userId;
-          (req as { sessionClientId?: string }).sessionClientId = session.clientId;
-          (req as { sessionToken?: string }).sessionToken = req.query.token;
+          (req as { pokeSession?: PeerSession }).pokeSession = { token: req.query.token!, session };
         } catch (err) {
           if (!(err instanceof HttpError)) throw err;
           return reply.code(err.status).send(errorBody(err.code, err.message));
@@ -55,8 +65,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     (socket, req) => {
-      const r = req as { sessionUserId?: string; sessionClientId?: string; sessionToken?: string };
-      ctx.pokes.add(socket, r.sessionUserId!, r.sessionClientId ?? null, r.sessionToken ?? null);
+      const { session, token } = (req as { pokeSession?: PeerSession }).pokeSession!;
+      ctx.pokes.add(socket, session.userId, session.clientId, { token, session });
     },
   );
 }
