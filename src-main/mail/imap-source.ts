@@ -181,6 +181,9 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
       try {
         const creating = new Set(pending.flatMap((x) => (x.s.creates ? [x.s.creates] : [])));
         const s = await stage(msg.source, { mailboxId: cfg.id, identity, review: cfg.review }, creating);
+        // If the connection dies before the group is committed, these promises are dropped
+        // (the messages come again next poll): a failed write must not end the process.
+        s.ready.catch(() => undefined);
         pending.push({ uid: msg.uid, s });
         stagedBytes += s.bytes;
       } catch (e) {
