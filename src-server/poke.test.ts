@@ -101,11 +101,15 @@ describe.each(STORAGES)('pokes on %s', (kind) => {
       await socket.next(0);
       socket.tell(supplier.cursor);
       // The cursor message and the push travel on two connections: let the first land.
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
       const seen = reportArgs('Albero pericolante');
       const hidden = reportArgs('Semaforo guasto');
       const from = supplier.cursor;
       const created = await pushAndCursor(admin, 'Tombino rumoroso');
+      // Its page left before the next push: the next page builds on it (two pages read at
+      // the same moment would both start from the same cursor, and the later one would
+      // rightly be a plain poke).
+      await socket.next(created);
       await admin.push(
         { name: 'report.create', args: seen },
         { name: 'report.create', args: hidden },
@@ -156,7 +160,7 @@ describe.each(STORAGES)('pokes on %s', (kind) => {
     try {
       await socket.next(0);
       socket.tell(op.cursor);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
       // As a revocation on another process does: the row goes, this process's socket stays.
       await world().server.storage.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(op.token)]);
       const version = await pushAndCursor(admin, 'Buca profonda');
@@ -193,7 +197,7 @@ describe('two server processes on one PostgreSQL', () => {
       await onB.sync();
       socket.tell(onB.cursor);
       // The cursor message and the push travel on two connections: let the first land.
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
       const version = await pushAndCursor(admin, 'Segnaletica divelta');
       expect(await socket.next(version)).toBe(version);
       // B heard A's NOTIFY and read the page from the shared database.
