@@ -186,6 +186,11 @@ describe('streamed bootstrap', () => {
     expect(b.db.prepare("SELECT count(*) AS n FROM meta WHERE key = 'bootstrap_deferred_ddl'").get()).toEqual(
       { n: 0 },
     );
+    // The planner has statistics for what was just loaded, the merged-reports index included.
+    const stat = (idx: string) =>
+      b.db.prepare('SELECT stat FROM sqlite_stat1 WHERE idx = ?').pluck().get(idx) as string | undefined;
+    expect(stat('reports_merged_into')).toBeDefined();
+    expect(stat('reports_status_created')).toMatch(/^\d+ /);
     const derived = (db: typeof a.db) => ({
       counts: db
         .prepare('SELECT * FROM stats_counts WHERE n > 0 ORDER BY month, status, category_id, channel')
@@ -212,7 +217,7 @@ describe('streamed bootstrap', () => {
     });
     const after = derived(b.db);
     expect(after.geo).toHaveLength(10);
-    const total = (d: typeof after) => d.counts.reduce((n, r) => n + (r as { n: number }).n, 0);
+    const total = (d: typeof after) => (d.counts as { n: number }[]).reduce((sum, r) => sum + r.n, 0);
     expect(total(after)).toBe(total(expected) + 1);
   });
 });
