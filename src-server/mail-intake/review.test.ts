@@ -8,11 +8,10 @@
  * a supplier is refused.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_INTAKE_ACTOR } from '../../src-shared/domain/mutations/mail';
 import { deriveKey } from '../../src-main/mail/secrets';
-import { startDovecot, type Dovecot } from '../../src-main/mail/testing/dovecot';
+import { useDovecotAccounts } from '../../src-main/mail/testing/dovecot-accounts';
 import { base64Part, multipartMessage, plainMessage, textPart } from '../../src-main/mail/testing/messages';
 import { mintMessageId } from '../../src-main/mail/threading';
 import { replicaPool, type Replica } from '../../src-main/sync/testing/replicas';
@@ -28,53 +27,13 @@ import { createServerMailSink } from './sink';
 const SECRET = randomBytes(32).toString('base64');
 const THREAD_KEY = deriveKey(Buffer.from(SECRET, 'base64'), 'message-id');
 
-let dovecot: Dovecot;
-let n = 0;
-beforeAll(async () => {
-  const users: Record<string, string> = {};
-  for (let i = 1; i <= 6; i++) users[`rev${i}`] = `password-${i}`;
-  dovecot = await startDovecot(users);
-}, 30_000);
-afterAll(() => dovecot?.stop());
-
-function account() {
-  const user = `rev${++n}`;
-  const pass = `password-${n}`;
-  const client = async <T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> => {
-    const c = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user, pass },
-      logger: false,
-    });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.logout();
-    }
-  };
-  return {
-    user,
-    pass,
-    append: (msgs: Buffer[]) =>
-      client(async (c) => {
-        for (const m of msgs) await c.append('INBOX', m);
-      }),
-    count: (folder: string) =>
-      client(async (c) => {
-        const s = await c.status(folder, { messages: true }).catch(() => false as const);
-        return s ? (s.messages ?? 0) : 0;
-      }),
-  };
-}
+const imap = useDovecotAccounts('rev', 6);
+const account = imap.account;
 
 const mailbox = (a: { user: string; pass: string }) => ({
   name: `Protocollo ${a.user}`,
-  host: dovecot.host,
-  port: dovecot.port,
+  host: imap.server().host,
+  port: imap.server().port,
   security: 'none',
   username: a.user,
   password: a.pass,

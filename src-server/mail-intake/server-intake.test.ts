@@ -6,13 +6,12 @@
  * report twice, whichever comes first; a reply to a Message-ID the server signed threads.
  */
 import { randomBytes } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAIL_INTAKE_ACTOR } from '../../src-shared/domain/mutations/mail';
 import { createImapSource, type ImapMailboxConfig } from '../../src-main/mail/imap-source';
 import { createMailIntake } from '../../src-main/mail/intake';
 import { deriveKey } from '../../src-main/mail/secrets';
-import { startDovecot, type Dovecot } from '../../src-main/mail/testing/dovecot';
+import { useDovecotAccounts } from '../../src-main/mail/testing/dovecot-accounts';
 import { multipartMessage, base64Part, plainMessage, textPart } from '../../src-main/mail/testing/messages';
 import { mintMessageId } from '../../src-main/mail/threading';
 import { createTestWorld } from '../../src-main/testing/test-core';
@@ -23,49 +22,8 @@ import type { Queryable } from '../storage/storage';
 const SECRET = randomBytes(32).toString('base64');
 const SERVER_THREAD_KEY = deriveKey(Buffer.from(SECRET, 'base64'), 'message-id');
 
-let dovecot: Dovecot;
-let n = 0;
-beforeAll(async () => {
-  const users: Record<string, string> = {};
-  for (let i = 1; i <= 10; i++) users[`urp${i}`] = `password-${i}`;
-  dovecot = await startDovecot(users);
-}, 30_000);
-afterAll(() => dovecot?.stop());
-
-/** A fresh Dovecot account per test. */
-function account() {
-  const user = `urp${++n}`;
-  const pass = `password-${n}`;
-  const client = async <T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> => {
-    const c = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user, pass },
-      logger: false,
-    });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.logout();
-    }
-  };
-  return {
-    user,
-    pass,
-    append: (msgs: Buffer[]) =>
-      client(async (c) => {
-        for (const m of msgs) await c.append('INBOX', m);
-      }),
-    count: (folder: string) =>
-      client(async (c) => {
-        const s = await c.status(folder, { messages: true }).catch(() => false as const);
-        return s ? (s.messages ?? 0) : 0;
-      }),
-  };
-}
+const imap = useDovecotAccounts('urp', 10);
+const account = imap.account;
 
 const msgs = (k: number, from: number, tag = 'm') =>
   Array.from({ length: k }, (_, i) =>
@@ -91,8 +49,8 @@ async function until(what: string, ok: () => Promise<boolean>, ms = 30_000): Pro
 
 const mailboxInput = (a: { user: string; pass?: string }, over: Record<string, unknown> = {}) => ({
   name: `URP ${a.user}`,
-  host: dovecot.host,
-  port: dovecot.port,
+  host: imap.server().host,
+  port: imap.server().port,
   security: 'none',
   username: a.user,
   ...(a.pass ? { password: a.pass } : {}),
@@ -239,8 +197,8 @@ describe.each(STORAGES)('mail intake on the sync server (%s)', (kind) => {
     const pcSource = createImapSource(
       {
         id: 'casella-del-pc',
-        host: dovecot.host,
-        port: dovecot.port,
+        host: imap.server().host,
+        port: imap.server().port,
         security: 'none',
         username: box.user,
         password: box.pass,
