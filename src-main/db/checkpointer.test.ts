@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCheckpointer } from './checkpointer';
 import { openDatabase, type Sqlite } from './migrate';
@@ -65,5 +66,29 @@ describe('checkpointer', () => {
     for (let i = 0; i < 100; i++) write();
     c.close();
     expect(walBytes()).toBe(0);
+  });
+
+  it('close() during a background checkpoint waits for it: the database file alone then holds every row', async () => {
+    setup();
+    const c = createCheckpointer(db, { delayMs: 0 });
+    await sleep(300); // the worker is up
+    db.transaction(() => {
+      for (let i = 0; i < 8000; i++) write();
+    })();
+    c.afterWrite();
+    // Let the worker start copying the ~24 MB WAL, then close in the middle of it.
+    await until('the checkpoint to start', () => dbBytes() > 4096 * 4);
+    c.close();
+    db.close();
+    // As a backup or a benchmark copies a closed replica: the main file only.
+    const copy = join(dir, 'copy.db');
+    copyFileSync(join(dir, 'x.db'), copy);
+    const back = new Database(copy, { readonly: true });
+    try {
+      expect(back.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(back.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 8000 });
+    } finally {
+      back.close();
+    }
   });
 });

@@ -22,6 +22,10 @@ export interface Checkpointer {
 }
 
 // Plain CommonJS for an eval worker: no TypeScript loader, no bundler involved.
+// workerData.closed (an Int32Array on shared memory) becomes 1 once the worker's
+// connection is closed: close() waits for it, so no checkpoint is still writing into the
+// database file when the core says it is closed (a file copied right after close() was
+// found torn once, SQLITE_CORRUPT).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -31,15 +35,27 @@ parentPort.on('message', (m) => {
   if (m === 'checkpoint') {
     try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { /* retried at the next write */ }
     parentPort.postMessage('done');
+  } else if (m === 'close') {
+    try { db.close(); } finally {
+      Atomics.store(workerData.closed, 0, 1);
+      Atomics.notify(workerData.closed, 0);
+    }
   }
 });
 `;
+
+/** How long close() waits for the worker's checkpoint under way to finish. */
+const CLOSE_WAIT_MS = 10_000;
 
 export function createCheckpointer(db: Sqlite, opts: { delayMs?: number } = {}): Checkpointer {
   const delayMs = opts.delayMs ?? 20;
   db.pragma('wal_autocheckpoint = 0');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: db.name } });
+  const closedFlag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, file: db.name, closed: closedFlag },
+  });
   worker.unref();
   let scheduled: ReturnType<typeof setTimeout> | null = null;
   let running = false;
@@ -76,8 +92,11 @@ export function createCheckpointer(db: Sqlite, opts: { delayMs?: number } = {}):
       if (closed) return;
       closed = true;
       if (scheduled) clearTimeout(scheduled);
-      // The worker's connection holds no lock between checkpoints; ending the thread
-      // closes it. The final checkpoint runs here, on the closing connection.
+      // The worker finishes a checkpoint under way, closes its connection and says so;
+      // then the final checkpoint runs here, on the closing connection, alone.
+      // (An idle worker holds no lock and writes nothing: no need to wait for it.)
+      worker.postMessage('close');
+      if (running) Atomics.wait(closedFlag, 0, 0, CLOSE_WAIT_MS);
       void worker.terminate();
       if (db.open) {
         try {
