@@ -27,6 +27,7 @@ import { zPushResponse } from '../../src-shared/sync/protocol';
 import { createCore, DB_FILE, type CoreInternals } from '../core/create-core';
 import { startProxy, type Proxy } from '../sync/testing/proxy';
 import { BENCH_USER, ensureSyncPostgres, type BenchPostgres } from './sync-postgres';
+import { startReplicaProcess, type ReplicaProcess } from './sync-replica-process';
 import { startServerProcess, type ServerProcess } from './sync-server-process';
 import { emit, log, percentile, type Figure } from './stats';
 
@@ -54,6 +55,7 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
   const cores: CoreInternals[] = [];
   let server: ServerProcess | null = null;
   let proxy: Proxy | null = null;
+  let bProc: ReplicaProcess | null = null;
   try {
     server = await startServerProcess(pgc.databaseUrl);
     const srv = server;
@@ -107,6 +109,8 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
     };
     const a = await clone('a', pcProxy.url);
     const b = await clone('b', srv.url);
+    b.core.close();
+    cores.splice(cores.indexOf(b.core), 1);
     const reportIds = a.core.services.db
       .prepare('SELECT id FROM reports ORDER BY seq DESC LIMIT 500')
       .pluck()
@@ -114,30 +118,9 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
 
     // 2. Propagation A → B.
     log(`[bench] Propagazione A → B (${PROPAGATION_SAMPLES} modifiche)…`);
-    // By the report's key: a scan of every log entry at each change would be the
-    // benchmark's own cost, not the sync's.
-    const prepareSeen = () =>
-      b.core.services.db
-        .prepare(
-          'SELECT 1 FROM log_entries WHERE report_seq = (SELECT seq FROM reports WHERE id = ?) AND text = ?',
-        )
-        .pluck();
-    let seen = prepareSeen();
-    const waitFor = (reportId: string, text: string, ms = 10_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timeout = setTimeout(() => {
-          off();
-          reject(new Error(`La modifica non è arrivata su B entro ${ms / 1000} s.`));
-        }, ms);
-        const check = () => {
-          if (!seen.get(reportId, text)) return;
-          clearTimeout(timeout);
-          off();
-          resolve();
-        };
-        const off = b.core.on('data.changed', check);
-        check();
-      });
+    // B is another PC: its own process (sync-replica-process.ts) watches its SQLite.
+    bProc = await startReplicaProcess(b.dir);
+    const waitFor = (reportId: string, text: string, ms = 10_000) => bProc!.waitFor(reportId, text, ms);
     const samples: number[] = [];
     for (let i = 0; i < PROPAGATION_SAMPLES + 20; i++) {
       const text = `Propagazione ${i} ${randomUUID()}`;
@@ -156,10 +139,9 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
 
     // 3. Server throughput: 4 clients, batches of 100, the replicas closed meanwhile.
     log('[bench] Mutazioni sul server (4 client, lotti da 100; A e B chiusi)…');
-    for (const pc of [a, b]) {
-      pc.core.close();
-      cores.splice(cores.indexOf(pc.core), 1);
-    }
+    a.core.close();
+    cores.splice(cores.indexOf(a.core), 1);
+    await bProc.close();
     const clients = await Promise.all(
       [0, 1, 2, 3].map(async () => {
         const clientId = randomUUID();
@@ -200,12 +182,11 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
     const mutMs = performance.now() - tm;
     put('server_mutations_per_s', (clients.length * BATCHES * 100) / (mutMs / 1000), 'mutations/s');
     // A and B start again and catch up, as PCs switched on after a busy morning.
-    for (const pc of [a, b]) {
-      pc.core = await createCore({ dataDir: pc.dir });
-      cores.push(pc.core);
-      await pc.core.sync.syncNow();
-    }
-    seen = prepareSeen();
+    a.core = await createCore({ dataDir: a.dir });
+    cores.push(a.core);
+    await a.core.sync.syncNow();
+    bProc = await startReplicaProcess(b.dir);
+    await bProc.syncNow();
 
     // 4 + 5. A works offline, restarts with 10,000 pending mutations, then pushes them.
     log(`[bench] ${OFFLINE_MUTATIONS} modifiche offline su A…`);
@@ -249,6 +230,7 @@ export async function runSyncBench(opts: { reports: number; dataDir?: string }):
     if (pending !== 0) throw new Error(`Dopo l'invio restano ${pending} modifiche in coda.`);
     put('push_10k_offline_s', pushMs / 1000, 's');
   } finally {
+    await bProc?.close();
     for (const c of cores) c.close();
     await proxy?.close();
     await server?.close();
