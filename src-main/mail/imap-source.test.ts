@@ -1,11 +1,12 @@
 /** The IMAP source against a real Dovecot on loopback, messages put in with APPEND. */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildFixture } from '../testing/fixtures';
 import { createTestWorld, type TestWorld } from '../testing/test-core';
 import { createImapSource, runImapSource, type ImapMailboxConfig, type PollSummary } from './imap-source';
 import { createMailIntake, type MailIntake } from './intake';
 import { startDovecot, type Dovecot } from './testing/dovecot';
+import { withImapClient } from './testing/dovecot-accounts';
 import { plainMessage } from './testing/messages';
 import { mailboxIdentity, mailKeyOf, reportIdOf } from './identity';
 import { mintMessageId } from './threading';
@@ -45,21 +46,8 @@ const cfg = (over: Partial<ImapMailboxConfig> = {}): ImapMailboxConfig => ({
   ...over,
 });
 
-async function withClient<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
-  const c = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user, pass: `password-${user.slice(3)}` },
-    logger: false,
-  });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.logout();
-  }
+function withClient<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  return withImapClient(dovecot, user, `password-${user.slice(3)}`, fn);
 }
 const append = (msgs: Buffer[]) =>
   withClient(async (c) => {

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRng } from '../core/demo/prng';
 import { DB_FILE } from '../core/create-core';
@@ -19,6 +19,7 @@ import { attachmentIdOf, mailboxIdentity, mailKeyOf, reportIdOf } from './identi
 import type { ImapMailboxConfig } from './imap-source';
 import { threadingKey } from './secrets';
 import { startDovecot, type Dovecot } from './testing/dovecot';
+import { withImapClient } from './testing/dovecot-accounts';
 import { multipartMessage, plainMessage, textPart } from './testing/messages';
 import { mintMessageId } from './threading';
 
@@ -150,21 +151,8 @@ const imapCfg = (): ImapMailboxConfig => ({
   processedFlag: '$SportelloAcquisito',
 });
 
-async function withClient<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
-  const c = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: 'urp', pass: 'password-urp' },
-    logger: false,
-  });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.logout();
-  }
+function withClient<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  return withImapClient(dovecot, 'urp', 'password-urp', fn);
 }
 
 interface Round {

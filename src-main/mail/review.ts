@@ -97,6 +97,17 @@ export function confirmReview(
   }
 }
 
+/** A parked message someone already decided cannot be decided again (PC and server alike). */
+export function assertStillPending(status: string): void {
+  if (status !== 'pending')
+    throw new DomainError(
+      'conflict',
+      status === 'confirmed'
+        ? 'Il messaggio è già diventato una segnalazione.'
+        : 'Il messaggio è già stato scartato.',
+    );
+}
+
 export function discardReview(
   s: Services,
   actor: Actor,
@@ -105,13 +116,7 @@ export function discardReview(
   requireStaff(actor, 'scartare i messaggi da revisionare');
   const row = reviewByReportId(s.db, input.reportId);
   if (!row) throw new DomainError('not_found', 'Messaggio non trovato tra quelli da revisionare.');
-  if (row.status !== 'pending')
-    throw new DomainError(
-      'conflict',
-      row.status === 'confirmed'
-        ? 'Il messaggio è già diventato una segnalazione.'
-        : 'Il messaggio è già stato scartato.',
-    );
+  assertStillPending(row.status);
   decideReview(s.db, row.reportId, {
     status: 'discarded',
     by: actor.id,

@@ -14,7 +14,7 @@
 import type { ReviewItem } from '../../src-shared/api/calls-mail';
 import { DomainError, type Actor } from '../../src-shared/domain';
 import { requireStaff } from '../../src-shared/domain/permissions';
-import { confirmedArgs, reviewItemOf } from '../../src-main/mail/review';
+import { assertStillPending, confirmedArgs, reviewItemOf } from '../../src-main/mail/review';
 import { withWriter, type AppliedHook } from '../apply';
 import type { Queryable, Storage } from '../storage/storage';
 
@@ -163,13 +163,7 @@ export async function discardServerReview(
   // In a writer transaction too: a confirmation of the same message waits, or is waited for.
   await withWriter(deps.storage, { clock: deps.clock }, async (w) => {
     const row = await lockedRow(w.tx, input.reportId);
-    if (row.status !== 'pending')
-      throw new DomainError(
-        'conflict',
-        row.status === 'confirmed'
-          ? 'Il messaggio è già diventato una segnalazione.'
-          : 'Il messaggio è già stato scartato.',
-      );
+    assertStillPending(row.status);
     const d = decide(row.report_id, {
       status: 'discarded',
       by: actor.id,

@@ -5,10 +5,10 @@
  * each report once (deterministic ids, the writer lock, mail_messages).
  */
 import { randomBytes } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImapSource } from '../../src-main/mail/imap-source';
 import { startDovecot, type Dovecot } from '../../src-main/mail/testing/dovecot';
+import { withImapClient } from '../../src-main/mail/testing/dovecot-accounts';
 import { plainMessage } from '../../src-main/mail/testing/messages';
 import { createServer, type ServerOptions, type SyncServer } from '../app';
 import type { Queryable } from '../storage/storage';
@@ -23,21 +23,10 @@ afterAll(() => dovecot?.stop());
 
 const SECRET = randomBytes(32).toString('base64');
 
-async function append(user: string, pass: string, msgs: Buffer[]) {
-  const c = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user, pass },
-    logger: false,
-  });
-  await c.connect();
-  try {
+function append(user: string, pass: string, msgs: Buffer[]) {
+  return withImapClient(dovecot, user, pass, async (c) => {
     for (const m of msgs) await c.append('INBOX', m);
-  } finally {
-    await c.logout();
-  }
+  });
 }
 const msgs = (k: number, from: number) =>
   Array.from({ length: k }, (_, i) =>

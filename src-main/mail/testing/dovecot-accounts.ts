@@ -14,6 +14,29 @@ export interface DovecotAccount {
   count(folder: string): Promise<number>;
 }
 
+/** A logged-in IMAP client on a test Dovecot for the length of `fn`. */
+export async function withImapClient<T>(
+  server: Pick<Dovecot, 'host' | 'port'>,
+  user: string,
+  pass: string,
+  fn: (c: ImapFlow) => Promise<T>,
+): Promise<T> {
+  const c = new ImapFlow({
+    host: server.host,
+    port: server.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user, pass },
+    logger: false,
+  });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.logout();
+  }
+}
+
 export function useDovecotAccounts(prefix: string, accounts: number) {
   let dovecot: Dovecot | undefined;
   let n = 0;
@@ -34,22 +57,7 @@ export function useDovecotAccounts(prefix: string, accounts: number) {
       if (n >= accounts) throw new Error(`only ${accounts} Dovecot accounts were created`);
       const user = `${prefix}${++n}`;
       const pass = `password-${n}`;
-      const client = async <T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> => {
-        const c = new ImapFlow({
-          host: server().host,
-          port: server().port,
-          secure: false,
-          doSTARTTLS: false,
-          auth: { user, pass },
-          logger: false,
-        });
-        await c.connect();
-        try {
-          return await fn(c);
-        } finally {
-          await c.logout();
-        }
-      };
+      const client = <T>(fn: (c: ImapFlow) => Promise<T>) => withImapClient(server(), user, pass, fn);
       return {
         user,
         pass,
