@@ -25,6 +25,7 @@ import { maxVersion } from './rows';
 import { authRoutes } from './routes-auth';
 import { WIRE_SCHEMA_VERSION } from '../src-shared/sync/protocol';
 import { blobRoutes } from './routes-blobs';
+import type { SnapshotSource } from './routes-snapshot';
 import { syncRoutes } from './routes-sync';
 import { openStorage } from './storage/open';
 import { POKE_CHANNEL, type Storage } from './storage/storage';
@@ -58,6 +59,11 @@ export interface ServerOptions {
   /** Knobs of the mail sender loop (tests). */
   mail?: Partial<Omit<ServerSenderOptions, 'storage' | 'clock' | 'cipher'>>;
   /** The IMAP intake loop (mail-intake/runner.ts): off, or its knobs (tests). */
+  /**
+   * Publishes bootstrap snapshots (GET /sync/v1/snapshot): given the storage, returns the
+   * source of the files. `sportello server` passes src-main/sync/seed's keeper.
+   */
+  snapshots?: (storage: Storage) => SnapshotSource;
   mailIntake?: { disabled?: boolean } & Partial<
     Pick<ServerIntakeOptions, 'rescanMs' | 'backoffMs' | 'onPoll' | 'log'>
   >;
@@ -96,6 +102,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
   const mail = createServerSender({ storage, clock, cipher: () => secretsOf().cipher, ...opts.mail });
   let mailQueued = false;
   let mailIn: ServerIntake | null = null;
+  let snapshots: SnapshotSource | null = null;
   try {
     await ensureDefaults(storage, clock);
     const pokes = new PokeHub(await maxVersion(storage));
@@ -103,8 +110,10 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
       const { version, pusher } = parsePokePayload(payload);
       pokes.poke(version, pusher);
     });
+    snapshots = opts.snapshots?.(storage) ?? null;
     const ctx: ServerContext = {
       storage,
+      ...(snapshots ? { snapshots } : {}),
       clock,
       pokes,
       minClientSchemaVersion: opts.minClientSchemaVersion ?? MIN_CLIENT_SCHEMA_VERSION,
@@ -195,6 +204,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
         }
         await mail.stop();
         await intake.stop();
+        await snapshots?.close();
         await unlisten?.();
         await storage.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -203,6 +213,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<SyncServer
   } catch (err) {
     await mail.stop();
     await mailIn?.stop();
+    await snapshots?.close().catch(() => {});
     await unlisten?.();
     await storage.close().catch(() => {});
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });

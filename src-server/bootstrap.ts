@@ -23,7 +23,7 @@ import { pull } from './pull';
 import { maxVersion } from './rows';
 import { loadActor } from './snapshot';
 import type { Storage } from './storage/storage';
-import { viewerOf, viewHash, type Viewer } from './visibility';
+import { toChange, viewerOf, viewHash, type Viewer } from './visibility';
 
 type BootstrapRequest = z.infer<typeof zBootstrapRequest>;
 
@@ -92,15 +92,49 @@ async function produce(
 }
 
 async function staffStream(storage: Storage, v: Viewer, after: number, out: PassThrough): Promise<void> {
+  let cursor = after;
+  let totalSent = false;
+  for await (const page of staffPages(storage, v.seesReporters, after, () => out.destroyed)) {
+    if (page.total !== null && !totalSent) {
+      totalSent = true;
+      await write(out, `{"total":${page.total}}\n`);
+    }
+    cursor = page.cursor;
+    await write(out, `${page.body}\n{"cursor":${cursor}}\n`);
+  }
+  if (out.destroyed) return;
+  await write(out, `{"end":true,"cursor":${cursor}}\n`);
+}
+
+export interface StaffPage {
+  /** NDJSON row lines (RowChange objects), newline-separated, no trailing newline. */
+  body: string;
+  /** The last version in the page: every version up to it is final. */
+  cursor: number;
+  rows: number;
+  /** The number of rows after `after`, once PostgreSQL has counted them (else null). */
+  total: number | null;
+}
+
+/**
+ * Every stored row after `after` as a staff replica holds it, in version order, one
+ * page at a time. Shared by the bootstrap stream and the server's bootstrap snapshot
+ * (src-main/sync/seed). The next page is read while the caller handles this one.
+ */
+export async function* staffPages(
+  storage: Storage,
+  seesReporters: boolean,
+  after: number,
+  stop: () => boolean = () => false,
+): AsyncGenerator<StaffPage> {
   // Tombstones matter only to a replica that already holds rows (a resumed bootstrap).
   const withDeleted = after > 0;
   let total: number | null = null;
-  let totalSent = false;
   void storage
     .query<{ n: number }>(
       `SELECT count(*)::int AS n FROM sync_rows
         WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')`,
-      [after, withDeleted, v.seesReporters],
+      [after, withDeleted, seesReporters],
     )
     .then(
       ([r]) => {
@@ -120,7 +154,7 @@ async function staffStream(storage: Storage, v: Viewer, after: number, out: Pass
                    FROM sync_rows
                   WHERE version > $1 AND ($2 OR NOT deleted) AND ($3 OR tbl <> 'reporters')
                   ORDER BY version LIMIT $4) page`,
-        [from, withDeleted, v.seesReporters, bootstrapPages.staff],
+        [from, withDeleted, seesReporters, bootstrapPages.staff],
       )
       .then(([page]) => page);
   const prefetch = (from: number) => {
@@ -129,27 +163,47 @@ async function staffStream(storage: Storage, v: Viewer, after: number, out: Pass
     p.catch(() => undefined);
     return p;
   };
-  let cursor = after;
   // The next page is read while this one travels: PostgreSQL and the replica work at once.
-  let next = prefetch(cursor);
+  let next = prefetch(after);
   for (;;) {
-    if (out.destroyed) {
+    if (stop()) {
       await next.catch(() => undefined);
       return;
     }
     const page = await next;
-    if (total !== null && !totalSent) {
-      totalSent = true;
-      await write(out, `{"total":${total}}\n`);
-    }
-    if (!page || page.n === 0 || page.body === null || page.last === null) break;
-    cursor = page.last;
+    if (!page || page.n === 0 || page.body === null || page.last === null) return;
     const more = page.n >= bootstrapPages.staff;
-    if (more) next = prefetch(cursor);
-    await write(out, `${page.body}\n{"cursor":${cursor}}\n`);
-    if (!more) break;
+    if (more) next = prefetch(page.last);
+    const body = seesReporters ? page.body : redactLines(page.body);
+    yield { body, cursor: page.last, rows: page.n, total };
+    if (!more) return;
   }
-  await write(out, `{"end":true,"cursor":${cursor}}\n`);
+}
+
+const LOG_LINE = '{"table":"log_entries","op":"put"';
+const STAFF_WITHOUT_REPORTERS: Viewer = { userId: '', supplier: false, seesReporters: false, groupIds: [] };
+
+/**
+ * A viewer without "vede i dati dei segnalatori" gets log entries with personal data
+ * blanked, as a pull gives them (visibility.ts toChange): only those lines are parsed.
+ */
+function redactLines(body: string): string {
+  if (!body.includes(LOG_LINE)) return body;
+  return body
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith(LOG_LINE)) return line;
+      const c = JSON.parse(line) as { table: 'log_entries'; key: string; row: Record<string, unknown> };
+      const row = toChange(STAFF_WITHOUT_REPORTERS, {
+        tbl: c.table,
+        key: c.key,
+        data: c.row,
+        version: 0,
+        deleted: false,
+      }).row;
+      return JSON.stringify({ table: c.table, op: 'put', key: c.key, row });
+    })
+    .join('\n');
 }
 
 async function supplierStream(

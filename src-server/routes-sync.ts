@@ -5,6 +5,7 @@ import type {} from '@fastify/websocket';
 import { zPullRequest, zPushRequest } from '../src-shared/sync/protocol';
 import { authenticate } from './auth';
 import { bootstrapRoutes } from './bootstrap';
+import { snapshotRoutes } from './routes-snapshot';
 import type { ServerContext } from './context';
 import { errorBody, HttpError, parseBody } from './errors';
 import type { PeerSession } from './poke';
@@ -16,6 +17,7 @@ const POKE_PAGE_ROWS = 200;
 
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   bootstrapRoutes(app, ctx);
+  snapshotRoutes(app, ctx);
   // A poke carries the page the replica's pull would answer: the same session checks and
   // the same pull (visibility, removals), only without the replica asking. The check and
   // the page are read at once, the page as the socket's session saw the user; it is sent

@@ -5,6 +5,12 @@
  *
  *   sportello server [--port 8443] [--host 127.0.0.1] [--database-url URL | env DATABASE_URL]
  *                    [--data-dir DIR] [--tls-cert FILE --tls-key FILE] [--secrets-dir DIR]
+ *                    [--snapshot-dir DIR] [--snapshot-minutes 15] [--no-snapshots]
+ *
+ * New staff PCs start from a snapshot file of the municipality's replica that the server
+ * keeps up to date every --snapshot-minutes (src-main/sync/seed; in --snapshot-dir,
+ * default <data-dir>/snapshots, or ~/.sportello-server/snapshots with PostgreSQL; about
+ * twice the size of one PC's replica on disk). --no-snapshots: they stream rows instead.
  *
  * The server sends the municipality's emails; the SMTP password is sealed with a master
  * key kept outside the database: env SPORTELLO_SECRET_KEY (32 bytes, base64), else the
@@ -18,6 +24,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Role } from '../../src-shared/domain';
@@ -25,6 +32,8 @@ import { ROLES, zPassword } from '../../src-shared/domain';
 import { addUser } from '../../src-server/admin';
 import { createServer } from '../../src-server/app';
 import { openStorage } from '../../src-server/storage/open';
+import type { Storage } from '../../src-server/storage/storage';
+import { createSeedKeeper } from '../sync/seed/keeper';
 import { defaultDataDir } from '../core/paths';
 import { UsageError } from './main';
 
@@ -54,8 +63,14 @@ export async function server(argv: string[]): Promise<number> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'secrets-dir': { type: 'string' },
+      'snapshot-dir': { type: 'string' },
+      'snapshot-minutes': { type: 'string', default: '15' },
+      'no-snapshots': { type: 'boolean', default: false },
     },
   });
+  const minutes = Number(values['snapshot-minutes']);
+  if (!Number.isFinite(minutes) || minutes < 1)
+    throw new UsageError('--snapshot-minutes vuole un numero di minuti (almeno 1).');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('--port vuole un numero di porta.');
@@ -65,8 +80,24 @@ export async function server(argv: string[]): Promise<number> {
     ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
     : undefined;
   const config = storageConfig(values);
+  // The bootstrap snapshots new PCs download (src-main/sync/seed): next to the embedded
+  // database, or in the server's home folder with PostgreSQL.
+  const snapshotDir = resolve(
+    values['snapshot-dir'] ?? join(config.dataDir ?? join(homedir(), '.sportello-server'), 'snapshots'),
+  );
   const srv = await createServer({
     ...config,
+    ...(values['no-snapshots']
+      ? {}
+      : {
+          snapshots: (storage: Storage) =>
+            createSeedKeeper({
+              storage,
+              dir: snapshotDir,
+              refreshMs: minutes * 60_000,
+              log: (m) => process.stdout.write(`${m}\n`),
+            }),
+        }),
     port,
     host: values.host,
     tls,

@@ -40,20 +40,22 @@ export type BootstrapOutcome =
   /** The server wants a fresh start: the replica was wiped, call again. */
   | { kind: 'reset'; rows: number };
 
-export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Promise<BootstrapOutcome> {
-  const { db } = deps;
-  // Secondary indexes and derived tables are built once at the end (finishBootstrap).
-  deferDerived(db);
+/**
+ * Writes bootstrap row lines (RowChange JSON, see src-shared/sync/bootstrap.ts) in one
+ * transaction and saves `cursor` with them. The caller has deferred the derived
+ * indexes and triggers (deferDerived) and calls finishBootstrap at the end. Shared by
+ * the download below and the server's own replica (seed/seed-worker.ts).
+ */
+export function createRowLineWriter(
+  db: Sqlite,
+  clock: () => number,
+): (lines: string[], cursor: number) => void {
   const writer = createBulkWriter(db);
-  let rows = 0;
-  let total: number | null = null;
-  let buffer: string[] = [];
-
   // Row lines are kept as text until their transaction: parsed there, each object dies
   // young. Holding 50,000 parsed rows between checkpoints promoted them all to the old
   // generation, and the collector then cost as much as the inserts.
-  const commit = db.transaction((lines: string[], cursor: number) => {
-    const now = deps.clock();
+  return db.transaction((lines: string[], cursor: number) => {
+    const now = clock();
     const settings: RowChange[] = [];
     const rest: RowChange[] = [];
     const bulk: RowChange[] = [];
@@ -73,6 +75,16 @@ export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Prom
     stmt(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(FTS_FLAG, '1');
     updateSyncState(db, { cursor });
   });
+}
+
+export async function downloadBootstrap(deps: BootstrapDeps, s: SyncState): Promise<BootstrapOutcome> {
+  const { db } = deps;
+  // Secondary indexes and derived tables are built once at the end (finishBootstrap).
+  deferDerived(db);
+  const commit = createRowLineWriter(db, deps.clock);
+  let rows = 0;
+  let total: number | null = null;
+  let buffer: string[] = [];
 
   const controller = new AbortController();
   let idle: ReturnType<typeof setTimeout> | null = null;

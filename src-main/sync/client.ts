@@ -24,6 +24,7 @@ import type { Store } from '../core/store';
 import type { Sqlite } from '../db/migrate';
 import { stmt } from '../db/repos/stmt';
 import { downloadBootstrap, finishBootstrap } from './bootstrap';
+import { downloadSnapshot } from './snapshot-download';
 import { describeMutation, reportIdOfArgs } from './describe';
 import { postJson, SyncHttpError } from './http';
 import { createBlobTransfer, type WantedBlob } from './blob-transfer';
@@ -209,12 +210,23 @@ export function createSyncClient(deps: SyncClientDeps) {
     }
   }
 
-  /** Streamed bootstrap (bootstrap.ts); returns the rows received. */
+  /**
+   * A new replica takes the server's snapshot file when there is one for it
+   * (snapshot-download.ts), else the streamed rows (bootstrap.ts); returns the rows received.
+   */
   async function streamBootstrap(s: SyncState): Promise<number> {
     const onProgress = (rows: number, total: number | null) => {
       progress = { rows, total };
       publish();
     };
+    if (s.cursor === 0) {
+      const snap = await downloadSnapshot({ db, isStopped: () => stopped, onProgress }, s);
+      if (snap.kind === 'stopped') return 0;
+      if (snap.kind === 'done') {
+        deps.onData?.({ tables: [...SYNC_TABLES], reportIds: [] });
+        return snap.rows;
+      }
+    }
     let out = await downloadBootstrap({ db, clock, isStopped: () => stopped, onProgress }, s);
     if (out.kind === 'reset')
       out = await downloadBootstrap({ db, clock, isStopped: () => stopped, onProgress }, s);

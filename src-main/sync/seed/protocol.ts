@@ -1,0 +1,20 @@
+/** Messages between the seed keeper (keeper.ts) and its SQLite worker (seed-worker.ts). */
+export type ToSeedWorker =
+  | { id: number; op: 'open'; file: string }
+  /** Row lines of one page (NDJSON without the final newline), every version up to `cursor`. */
+  | { id: number; op: 'rows'; body: string; cursor: number }
+  | { id: number; op: 'publish'; file: string }
+  | { id: number; op: 'close' };
+
+export type FromSeedWorker =
+  | { id: number; ok: true; cursor?: number; published?: PublishedSeed }
+  | { id: number; ok: false; message: string };
+
+export interface PublishedSeed {
+  cursor: number;
+  size: number;
+  sha256: string;
+  reports: number;
+  rows: number;
+  schema: string;
+}

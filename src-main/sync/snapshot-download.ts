@@ -1,0 +1,203 @@
+/**
+ * The client side of GET /sync/v1/snapshot (src-shared/sync/snapshot.ts): downloads the
+ * server's bootstrap snapshot next to the replica, resuming a cut download from where it
+ * stopped, checks its SHA-256 and takes it as the replica (snapshot-restore.ts). Answers
+ * `unavailable` when the server has no snapshot for this PC (a supplier, a schema of
+ * another version, none built yet): the caller then streams rows (bootstrap.ts).
+ */
+import { createHash, type Hash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { SNAPSHOT_HEADERS, SNAPSHOT_PATH } from '../../src-shared/sync/snapshot';
+import type { Sqlite } from '../db/migrate';
+import { SyncHttpError } from './http';
+import { replicaSchemaTag, restoreSnapshot, SnapshotMismatchError } from './snapshot-restore';
+import type { SyncState } from './sync-repo';
+
+export type SnapshotOutcome =
+  { kind: 'done'; rows: number; cursor: number } | { kind: 'unavailable' } | { kind: 'stopped' };
+
+export interface SnapshotDeps {
+  db: Sqlite;
+  isStopped: () => boolean;
+  onProgress: (rows: number, total: number | null) => void;
+}
+
+/** No byte for this long: the download is considered dead (the next sync resumes it). */
+const IDLE_MS = 60_000;
+const PART = 'bootstrap-snapshot.part';
+
+interface PartInfo {
+  etag: string;
+  serverUrl: string;
+}
+
+const partFiles = (db: Sqlite) => {
+  const file = join(dirname(db.name), PART);
+  return { file, info: `${file}.json` };
+};
+
+export function removePartialSnapshot(db: Sqlite): void {
+  const p = partFiles(db);
+  for (const f of [p.file, p.info, `${p.file}-wal`, `${p.file}-shm`]) rmSync(f, { force: true });
+}
+
+function readPart(db: Sqlite, serverUrl: string): { etag: string; bytes: number } | null {
+  const p = partFiles(db);
+  try {
+    const info = JSON.parse(readFileSync(p.info, 'utf8')) as PartInfo;
+    if (info.serverUrl !== serverUrl || !existsSync(p.file)) return null;
+    return { etag: info.etag, bytes: statSync(p.file).size };
+  } catch {
+    return null;
+  }
+}
+
+async function hashFile(file: string, hash: Hash): Promise<void> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+}
+
+export async function downloadSnapshot(deps: SnapshotDeps, s: SyncState): Promise<SnapshotOutcome> {
+  const { db } = deps;
+  const p = partFiles(db);
+  const part = readPart(db, s.serverUrl);
+  const url = new URL(SNAPSHOT_PATH, s.serverUrl);
+  url.searchParams.set('clientId', s.clientId);
+  url.searchParams.set('schema', replicaSchemaTag(db));
+  const headers: http.OutgoingHttpHeaders = {
+    ...(s.token ? { authorization: `Bearer ${s.token}` } : {}),
+    ...(part && part.bytes > 0 ? { range: `bytes=${part.bytes}-`, 'if-range': part.etag } : {}),
+  };
+  const res = await request(url, headers);
+  if (res.statusCode === 404) {
+    res.resume();
+    removePartialSnapshot(db);
+    return { kind: 'unavailable' };
+  }
+  if (res.statusCode !== 200 && res.statusCode !== 206) throw await refusal(res);
+
+  const etag = String(res.headers.etag ?? '');
+  const cursor = Number(res.headers[SNAPSHOT_HEADERS.cursor]);
+  const sha256 = String(res.headers[SNAPSHOT_HEADERS.sha256] ?? '');
+  const rows = Number(res.headers[SNAPSHOT_HEADERS.rows]);
+  const resumed = res.statusCode === 206 && part !== null;
+  const start = resumed ? part.bytes : 0;
+  const size = start + Number(res.headers['content-length']);
+  if (!Number.isSafeInteger(cursor) || !/^[0-9a-f]{64}$/.test(sha256) || !Number.isFinite(size)) {
+    res.resume();
+    throw new SyncHttpError('bad_response', 'Risposta del server non valida (copia iniziale).');
+  }
+  writeFileSync(p.info, JSON.stringify({ etag, serverUrl: s.serverUrl } satisfies PartInfo));
+  const hash = createHash('sha256');
+  if (resumed) await hashFile(p.file, hash);
+  else rmSync(p.file, { force: true });
+
+  let received = start;
+  const progress = () => deps.onProgress(Math.round((rows * received) / Math.max(size, 1)), rows);
+  progress();
+  let lastShown = 0;
+  let idle: ReturnType<typeof setTimeout> | null = null;
+  const touch = () => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => res.destroy(new Error('nessun dato dal server')), IDLE_MS);
+    idle.unref?.();
+  };
+  touch();
+  let stopped = false;
+  try {
+    await pipeline(
+      res,
+      async function* (src) {
+        for await (const chunk of src) {
+          const b = chunk as Buffer;
+          touch();
+          hash.update(b);
+          received += b.length;
+          if (received - lastShown >= 16 << 20) {
+            lastShown = received;
+            progress();
+          }
+          if (deps.isStopped()) {
+            stopped = true;
+            return;
+          }
+          yield b;
+        }
+      },
+      createWriteStream(p.file, { flags: resumed ? 'a' : 'w' }),
+    );
+  } catch (e) {
+    throw new SyncHttpError(
+      'network',
+      `Download interrotto (${(e as Error).message}): riprendo dal punto raggiunto.`,
+    );
+  } finally {
+    if (idle) clearTimeout(idle);
+  }
+  if (stopped) {
+    res.destroy();
+    return { kind: 'stopped' };
+  }
+  if (received !== size) {
+    throw new SyncHttpError('network', 'Download interrotto: riprendo dal punto raggiunto.');
+  }
+  if (hash.digest('hex') !== sha256) {
+    removePartialSnapshot(db);
+    throw new SyncHttpError('bad_response', 'Copia iniziale scaricata danneggiata: la scarico di nuovo.');
+  }
+  progress();
+  try {
+    restoreSnapshot(db, p.file, cursor);
+  } catch (e) {
+    removePartialSnapshot(db);
+    if (e instanceof SnapshotMismatchError) return { kind: 'unavailable' };
+    throw e;
+  }
+  removePartialSnapshot(db);
+  return { kind: 'done', rows, cursor };
+}
+
+function request(url: URL, headers: http.OutgoingHttpHeaders): Promise<http.IncomingMessage> {
+  const get = url.protocol === 'https:' ? https.get : http.get;
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers }, resolve);
+    req.setTimeout(IDLE_MS, () => req.destroy(new Error('nessuna risposta')));
+    req.on('error', (e) => reject(new SyncHttpError('network', `Server non raggiungibile (${e.message}).`)));
+  });
+}
+
+async function refusal(res: http.IncomingMessage): Promise<SyncHttpError> {
+  let text = '';
+  for await (const c of res) text += (c as Buffer).toString('utf8');
+  let message: string | null = null;
+  try {
+    const j = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof j.error?.message === 'string') message = j.error.message;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const status = res.statusCode ?? 0;
+  if (status === 401) {
+    return new SyncHttpError(
+      'unauthenticated',
+      message ?? 'Sessione sul server scaduta: accedi di nuovo.',
+      401,
+    );
+  }
+  return new SyncHttpError(
+    'refused',
+    message ?? `Il server ha rifiutato la richiesta (HTTP ${status}).`,
+    status,
+  );
+}
