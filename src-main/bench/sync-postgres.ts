@@ -37,6 +37,8 @@ export const BENCH_USER = { username: 'bench.admin', password: 'password-del-ben
 
 export interface BenchPostgres {
   databaseUrl: string;
+  /** The cluster's cache folder (removed with the cluster when it is loaded again). */
+  dir?: string;
   stop(): void;
 }
 
@@ -143,6 +145,7 @@ export async function ensureSyncPostgres(
     const pgc = await startSyncPostgres(reports, dir);
     return {
       databaseUrl: pgc.databaseUrl,
+      dir,
       stop() {
         try {
           pgc.stop();

@@ -17,26 +17,41 @@ export interface ServerProcess {
   port: number;
   /** SQL on the server's database (the benchmark's own bookkeeping). */
   query<R>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Resolves when the server has published a bootstrap snapshot at `version` or later. */
+  snapshotAt(version: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
+const SNAPSHOT_READY = /Copia iniziale pronta: versione (\d+)/g;
+
+/** `snapshotDir`: where the server keeps its bootstrap snapshots; null: none (rows are streamed). */
+export async function startServerProcess(
+  databaseUrl: string,
+  snapshotDir: string | null,
+): Promise<ServerProcess> {
+  const snapshotArgs = snapshotDir ? ['--snapshot-dir', snapshotDir] : ['--no-snapshots'];
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'server', '--database-url', databaseUrl, '--port', '0'],
+    [CLI, 'server', '--database-url', databaseUrl, '--port', '0', ...snapshotArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let snapshotVersion = 0;
+  const snapshotWaiters = new Set<() => void>();
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer) => {
+    let ready = false;
+    child.stdout!.on('data', (b: Buffer) => {
       out += b.toString('utf8');
+      for (const m of out.matchAll(SNAPSHOT_READY)) snapshotVersion = Math.max(snapshotVersion, Number(m[1]));
+      for (const w of snapshotWaiters) w();
       const m = READY.exec(out);
-      if (!m) return;
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
+      if (!ready && m) {
+        ready = true;
+        resolve(m[1]!);
+      }
+      // Only the tail can still hold half a line.
+      if (out.length > 4096) out = out.slice(-1024);
+    });
     child.once('exit', (code) => reject(new Error(`Il server si è chiuso all'avvio (${code}).`)));
   });
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -46,6 +61,21 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
     port: Number(new URL(url).port),
     async query<R>(text: string, params?: unknown[]) {
       return (await db.query(text, params)).rows as R[];
+    },
+    snapshotAt(version: number) {
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (snapshotVersion >= version) {
+            snapshotWaiters.delete(check);
+            resolve();
+          } else if (child.exitCode !== null) {
+            snapshotWaiters.delete(check);
+            reject(new Error('Il server si è chiuso prima della copia iniziale.'));
+          }
+        };
+        snapshotWaiters.add(check);
+        check();
+      });
     },
     async close() {
       await db.end().catch(() => undefined);

@@ -324,5 +324,27 @@ describe('bootstrap from the server snapshot', () => {
     ).toEqual([`snapshot-${second.cursor}.db`, `snapshot-${second.cursor}.db.json`].sort());
     const b = await replica('mario.rossi');
     expect(dumpReplica(b.db)).toEqual(dumpReplica(a.db));
+
+    // A seed ahead of the database came from another one: built again from scratch.
+    await keeper.close();
+    const other = await createServer({});
+    try {
+      await other.addUser({
+        username: 'admin',
+        fullName: 'Admin',
+        role: 'amministratore',
+        password: PASSWORD,
+      });
+      const fromOther = createSeedKeeper({ storage: other.storage, dir: seedDir, refreshMs: 0 });
+      const rebuilt = (await fromOther.refresh())!;
+      await fromOther.close();
+      expect(rebuilt.cursor).toBe(await maxVersion(other.storage));
+      expect(rebuilt.reports).toBe(0);
+      expect(existsSync(second.file)).toBe(false);
+    } finally {
+      await other.close();
+    }
+    keeper = createSeedKeeper({ storage: server.storage, dir: seedDir, refreshMs: 0 });
+    expect((await keeper.refresh())!.reports).toBe(dumpReplica(a.db).reports!.length);
   });
 });

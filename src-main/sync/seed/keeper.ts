@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { staffPages } from '../../../src-server/bootstrap';
+import { maxVersion } from '../../../src-server/rows';
 import type { SnapshotInfo, SnapshotSource } from '../../../src-server/routes-snapshot';
 import type { Storage } from '../../../src-server/storage/storage';
 import type { FromSeedWorker, PublishedSeed, ToSeedWorker } from './protocol';
@@ -62,6 +63,7 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
   mkdirSync(opts.dir, { recursive: true });
   const log = opts.log ?? (() => undefined);
   let latest = findPublished(opts.dir);
+  let announced = false;
   let closed = false;
   let worker: Worker | null = null;
   let opened: Promise<number> | null = null;
@@ -104,12 +106,25 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
   async function update(): Promise<SnapshotInfo | null> {
     opened ??= ask({ op: 'open', file: join(opts.dir, 'seed.db') }).then((m) => m.cursor!);
     let cursor = await opened;
+    if (cursor > (await maxVersion(opts.storage))) {
+      // The seed is ahead of the database: another database (a restore, a new server).
+      log('Copia iniziale di un altro database: la ricostruisco.');
+      await ask({ op: 'reset' });
+      // Its files hold another database's rows: never served again.
+      if (latest) for (const f of [latest.file, `${latest.file}.json`]) rmSync(f, { force: true });
+      latest = null;
+      cursor = 0;
+    }
     const from = cursor;
     for await (const page of staffPages(opts.storage, true, cursor, () => closed)) {
       cursor = (await ask({ op: 'rows', body: page.body, cursor: page.cursor })).cursor!;
     }
     opened = Promise.resolve(cursor);
-    if (closed || (latest && latest.cursor >= cursor) || cursor === 0) return latest;
+    if (closed || (latest && latest.cursor >= cursor) || cursor === 0) {
+      if (latest && !announced) log(`Copia iniziale pronta: versione ${latest.cursor} (già aggiornata)`);
+      announced = true;
+      return latest;
+    }
     const started = Date.now();
     const file = join(opts.dir, `snapshot-${cursor}.db`);
     const tmp = `${file}.tmp`;
@@ -119,6 +134,7 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
     writeFileSync(`${file}.json`, JSON.stringify(published));
     const previous = latest;
     latest = { ...published, file };
+    announced = true;
     if (previous && previous.file !== file) {
       for (const f of [previous.file, `${previous.file}.json`]) rmSync(f, { force: true });
     }

@@ -4,6 +4,8 @@ export type ToSeedWorker =
   /** Row lines of one page (NDJSON without the final newline), every version up to `cursor`. */
   | { id: number; op: 'rows'; body: string; cursor: number }
   | { id: number; op: 'publish'; file: string }
+  /** Empties the seed (it came from another database). */
+  | { id: number; op: 'reset' }
   | { id: number; op: 'close' };
 
 export type FromSeedWorker =

@@ -6,7 +6,7 @@
  * consistent copy of it for GET /sync/v1/snapshot.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, rmSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { RowChange } from '../../../src-shared/sync/protocol';
 import { SYNC_TABLES } from '../../../src-shared/sync/protocol';
@@ -92,7 +92,14 @@ port.on('message', (m: ToSeedWorker) => {
   try {
     if (m.op === 'open') reply({ id: m.id, ok: true, cursor: open(m.file) });
     else if (m.op === 'rows') reply({ id: m.id, ok: true, cursor: rows(m.body, m.cursor) });
-    else if (m.op === 'publish')
+    else if (m.op === 'reset') {
+      // Started again from an empty file: quicker than deleting a million rows.
+      const file = db!.name;
+      db!.close();
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      writeLines = null;
+      reply({ id: m.id, ok: true, cursor: open(file) });
+    } else if (m.op === 'publish')
       publish(m.file).then((published) => reply({ id: m.id, ok: true, published }), fail);
     else {
       db?.close();
