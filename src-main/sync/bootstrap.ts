@@ -12,7 +12,7 @@ import { BULK_TABLES, createBulkWriter } from '../db/repos/bulk-write';
 import { deferDerived, restoreDerived } from '../db/repos/deferred-derived';
 import { rebuildSearchIndex } from '../db/repos/search-rebuild';
 import { stmt } from '../db/repos/stmt';
-import { SyncHttpError } from './http';
+import { jsonOrNull, refusalOf, SyncHttpError } from './http';
 import { applyRemote } from './rebase';
 import { countPending, getSyncState, updateSyncState, type SyncState } from './sync-repo';
 import { wipeReplica } from './wipe';
@@ -200,23 +200,5 @@ export function finishBootstrap(db: Sqlite): void {
 }
 
 async function refusal(res: Response): Promise<SyncHttpError> {
-  let message: string | null = null;
-  try {
-    const j = (await res.json()) as { error?: { message?: unknown } };
-    if (typeof j.error?.message === 'string') message = j.error.message;
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  if (res.status === 401) {
-    return new SyncHttpError(
-      'unauthenticated',
-      message ?? 'Sessione sul server scaduta: accedi di nuovo.',
-      401,
-    );
-  }
-  return new SyncHttpError(
-    'refused',
-    message ?? `Il server ha rifiutato la richiesta (HTTP ${res.status}).`,
-    res.status,
-  );
+  return refusalOf(res.status, jsonOrNull(await res.text().catch(() => '')));
 }

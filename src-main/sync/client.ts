@@ -25,7 +25,7 @@ import type { Sqlite } from '../db/migrate';
 import { stmt } from '../db/repos/stmt';
 import { downloadBootstrap, finishBootstrap } from './bootstrap';
 import { downloadSnapshot } from './snapshot-download';
-import { describeMutation, reportIdOfArgs } from './describe';
+import { noteRejections } from './describe';
 import { postJson, SyncHttpError } from './http';
 import { createBlobTransfer, type WantedBlob } from './blob-transfer';
 import { createRebaser, withoutFsync } from './rebase';
@@ -33,7 +33,6 @@ import {
   countPending,
   getSyncState,
   initSyncState,
-  insertNotice,
   pendingOutbox,
   updateSyncState,
   type SyncState,
@@ -186,25 +185,7 @@ export function createSyncClient(deps: SyncClientDeps) {
         { token: s.token },
       );
       if (stopped) return;
-      for (const o of res.outcomes) {
-        if (o.status !== 'rejected' || !o.error) continue;
-        const m = mine.find((x) => x.seq === o.seq);
-        if (!m) continue;
-        const reportId = reportIdOfArgs(m.name, m.args);
-        const code = reportId
-          ? ((stmt(db, 'SELECT code FROM reports WHERE id = ?').get(reportId) as { code: string } | undefined)
-              ?.code ?? null)
-          : null;
-        insertNotice(db, {
-          id: `${s.clientId}:${m.seq}`,
-          at: clock(),
-          reportId,
-          reportCode: code,
-          mutationName: m.name,
-          what: describeMutation(m.name),
-          message: o.error.message,
-        });
-      }
+      noteRejections(db, s.clientId, mine, res.outcomes, clock());
       after = mine[mine.length - 1]!.seq;
       if (mine.length < batch.length || batch.length < batchSize) return;
     }

@@ -1,4 +1,8 @@
 /** What a mutation did, in Italian, for notices about refused work. */
+import type { Sqlite } from '../db/migrate';
+import { stmt } from '../db/repos/stmt';
+import { insertNotice } from './sync-repo';
+
 const WHAT: Record<string, string> = {
   'report.create': 'Inserimento della segnalazione',
   'report.update': 'Modifica dei dati della segnalazione',
@@ -28,4 +32,37 @@ export function reportIdOfArgs(name: string, args: unknown): string | null {
   if (typeof a.reportId === 'string') return a.reportId;
   if (name === 'report.create' && typeof a.id === 'string') return a.id;
   return null;
+}
+
+/**
+ * Records a notice for every mutation of a pushed batch the server refused: it names the
+ * report (by its code on this PC), what was not applied and the server's reason, and
+ * stays until the clerk acknowledges it.
+ */
+export function noteRejections(
+  db: Sqlite,
+  clientId: string,
+  batch: readonly { seq: number; name: string; args: unknown }[],
+  outcomes: readonly { seq: number; status: string; error?: { message: string } | null }[],
+  now: number,
+): void {
+  for (const o of outcomes) {
+    if (o.status !== 'rejected' || !o.error) continue;
+    const m = batch.find((x) => x.seq === o.seq);
+    if (!m) continue;
+    const reportId = reportIdOfArgs(m.name, m.args);
+    const code = reportId
+      ? ((stmt(db, 'SELECT code FROM reports WHERE id = ?').get(reportId) as { code: string } | undefined)
+          ?.code ?? null)
+      : null;
+    insertNotice(db, {
+      id: `${clientId}:${m.seq}`,
+      at: now,
+      reportId,
+      reportCode: code,
+      mutationName: m.name,
+      what: describeMutation(m.name),
+      message: o.error.message,
+    });
+  }
 }

@@ -64,24 +64,36 @@ export async function postJson<T extends z.ZodType>(
       res.status,
     );
   }
-  if (res.status === 401) {
-    throw new SyncHttpError(
-      'unauthenticated',
-      messageOf(json) ?? 'Sessione sul server scaduta: accedi di nuovo.',
-      401,
-    );
-  }
-  if (res.status < 200 || res.status > 299) {
-    throw new SyncHttpError(
-      'refused',
-      messageOf(json) ?? `Il server ha rifiutato la richiesta (HTTP ${res.status}).`,
-      res.status,
-    );
-  }
+  if (res.status < 200 || res.status > 299) throw refusalOf(res.status, json);
   const parsed = schema.safeParse(json);
   if (!parsed.success)
     throw new SyncHttpError('bad_response', 'Risposta del server in un formato inatteso.', res.status);
   return parsed.data;
+}
+
+/** A refusal (non-2xx) as the clerk reads it: the server's Italian message when it sent one. */
+export function refusalOf(status: number, body: unknown): SyncHttpError {
+  if (status === 401) {
+    return new SyncHttpError(
+      'unauthenticated',
+      messageOf(body) ?? 'Sessione sul server scaduta: accedi di nuovo.',
+      401,
+    );
+  }
+  return new SyncHttpError(
+    'refused',
+    messageOf(body) ?? `Il server ha rifiutato la richiesta (HTTP ${status}).`,
+    status,
+  );
+}
+
+/** The body of a refusal, parsed if it is JSON (else the status alone speaks). */
+export function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const unreachable = (e: Error) => new SyncHttpError('network', `Server non raggiungibile (${e.message}).`);

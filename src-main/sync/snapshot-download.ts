@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SNAPSHOT_HEADERS, SNAPSHOT_PATH } from '../../src-shared/sync/snapshot';
 import type { Sqlite } from '../db/migrate';
-import { SyncHttpError } from './http';
+import { jsonOrNull, refusalOf, SyncHttpError } from './http';
 import { replicaSchemaTag, restoreSnapshot, SnapshotMismatchError } from './snapshot-restore';
 import type { SyncState } from './sync-repo';
 
@@ -180,24 +180,5 @@ function request(url: URL, headers: http.OutgoingHttpHeaders): Promise<http.Inco
 async function refusal(res: http.IncomingMessage): Promise<SyncHttpError> {
   let text = '';
   for await (const c of res) text += (c as Buffer).toString('utf8');
-  let message: string | null = null;
-  try {
-    const j = JSON.parse(text) as { error?: { message?: unknown } };
-    if (typeof j.error?.message === 'string') message = j.error.message;
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  const status = res.statusCode ?? 0;
-  if (status === 401) {
-    return new SyncHttpError(
-      'unauthenticated',
-      message ?? 'Sessione sul server scaduta: accedi di nuovo.',
-      401,
-    );
-  }
-  return new SyncHttpError(
-    'refused',
-    message ?? `Il server ha rifiutato la richiesta (HTTP ${status}).`,
-    status,
-  );
+  return refusalOf(res.statusCode ?? 0, jsonOrNull(text));
 }
