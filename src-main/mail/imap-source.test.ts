@@ -20,7 +20,7 @@ let intake: MailIntake;
 
 beforeAll(async () => {
   const users: Record<string, string> = {};
-  for (let i = 1; i <= 10; i++) users[`urp${i}`] = `password-${i}`;
+  for (let i = 1; i <= 12; i++) users[`urp${i}`] = `password-${i}`;
   dovecot = await startDovecot(users);
 }, 30_000);
 afterAll(() => dovecot?.stop());
@@ -124,6 +124,52 @@ describe('IMAP source (Dovecot)', () => {
     expect(s.results.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'created', 'created']);
     expect(reports()).toBe(4);
     expect(await counts()).toEqual({ inbox: 0, done: 4 });
+  });
+
+  it('moves committed mail a few chunks at a time, the position saved after each move; a crash in between loses nothing', async () => {
+    await append(msgs(7));
+    const lastUid = () =>
+      (
+        w.core.services.db.prepare('SELECT last_uid FROM mail_folder_state').get() as
+          { last_uid: number } | undefined
+      )?.last_uid;
+    let crash = true;
+    const seen: { uid: number; inbox: number | undefined }[] = [];
+    const crashing = createImapSource(cfg(), {
+      db: w.core.services.db,
+      intake,
+      clock: Date.now,
+      chunkSize: 2,
+      commitGroup: 2,
+      markGroup: 4,
+      afterCommit: async (uid) => {
+        // Another connection looks at the inbox while this one is still fetching.
+        seen.push({ uid, inbox: (await counts()).inbox });
+        if (crash && uid === 5) throw new Error('simulated crash after commit');
+      },
+    });
+    await expect(crashing.pollOnce()).rejects.toThrow('simulated crash');
+    // Chunks [1,2] and [3,4] were committed before one MOVE took both; [5,6] was committed, not moved.
+    expect(seen).toEqual([
+      { uid: 1, inbox: 7 },
+      { uid: 2, inbox: 7 },
+      { uid: 3, inbox: 7 },
+      { uid: 4, inbox: 7 },
+      { uid: 5, inbox: 3 },
+    ]);
+    expect(reports()).toBe(6);
+    expect(await counts()).toEqual({ inbox: 3, done: 4 });
+    expect(lastUid()).toBe(4);
+    crash = false;
+    const s = await createImapSource(cfg(), {
+      db: w.core.services.db,
+      intake: createMailIntake({ services: w.core.services, threadKey: Buffer.alloc(32, 9) }),
+      clock: Date.now,
+    }).pollOnce();
+    expect(s.results.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'created']);
+    expect(reports()).toBe(7);
+    expect(await counts()).toEqual({ inbox: 0, done: 7 });
+    expect(lastUid()).toBe(7);
   });
 
   it('a UIDVALIDITY change resyncs the folder, deduplicated by Message-ID', async () => {
