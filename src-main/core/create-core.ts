@@ -75,6 +75,7 @@ export async function createCore(options: CoreOptions): Promise<CoreInternals> {
     store,
     clock,
     appVersion: appVersion(),
+    alone: (fn) => checkpointer.alone(fn),
     onStatus: (st) => fire('sync.status', st),
     onData: (p) => {
       checkpointer.afterWrite();

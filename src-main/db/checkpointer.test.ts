@@ -32,6 +32,38 @@ async function until(what: string, ok: () => boolean, ms = 15_000) {
 }
 
 describe('checkpointer', () => {
+  it('alone(): its own connection is closed while fn runs (the journal mode can change), then checkpoints go on', async () => {
+    setup();
+    const c = createCheckpointer(db);
+    c.afterWrite();
+    write();
+    // The worker's open connection keeps the file in shared use: leaving WAL is refused.
+    await until('the worker to open its connection', () => {
+      try {
+        db.pragma('busy_timeout = 0');
+        db.pragma('journal_mode = DELETE');
+        db.pragma('journal_mode = WAL');
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const mode = await c.alone(() => {
+      const m = db.pragma('journal_mode = DELETE', { simple: true });
+      db.pragma('journal_mode = WAL');
+      return m;
+    });
+    expect(mode).toBe('delete');
+    // Back to work: a write is checkpointed by the worker again.
+    for (let i = 0; i < 50; i++) write();
+    c.afterWrite();
+    await until('a checkpoint after alone()', () => {
+      const r = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      return r[0]!.log === r[0]!.checkpointed;
+    });
+    c.close();
+  });
+
   it('switches SQLite’s in-commit automatic checkpoint off', () => {
     setup();
     const c = createCheckpointer(db);

@@ -17,6 +17,11 @@ import type { Sqlite } from './migrate';
 export interface Checkpointer {
   /** Call after every committed write. */
   afterWrite(): void;
+  /**
+   * Runs `fn` with this module's connection closed, so the core's connection is the
+   * only one on the file (changing the journal mode needs that); checkpoints resume after.
+   */
+  alone<T>(fn: () => T): Promise<T>;
   /** Stops the worker and checkpoints the whole WAL into the database (on close). */
   close(): void;
 }
@@ -29,17 +34,31 @@ export interface Checkpointer {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 1000');
+const open = () => {
+  const c = new Database(workerData.file, { fileMustExist: true });
+  c.pragma('busy_timeout = 1000');
+  return c;
+};
+let db = open();
+const closeDb = () => {
+  try { if (db) db.close(); } finally {
+    db = null;
+    Atomics.store(workerData.closed, 0, 1);
+    Atomics.notify(workerData.closed, 0);
+  }
+};
 parentPort.on('message', (m) => {
   if (m === 'checkpoint') {
-    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { /* retried at the next write */ }
+    try { if (db) db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { /* retried at the next write */ }
     parentPort.postMessage('done');
+  } else if (m === 'suspend') {
+    closeDb();
+    parentPort.postMessage('suspended');
+  } else if (m === 'resume') {
+    Atomics.store(workerData.closed, 0, 0);
+    db = open();
   } else if (m === 'close') {
-    try { db.close(); } finally {
-      Atomics.store(workerData.closed, 0, 1);
-      Atomics.notify(workerData.closed, 0);
-    }
+    closeDb();
   }
 });
 `;
@@ -72,7 +91,9 @@ export function createCheckpointer(db: Sqlite, opts: { delayMs?: number } = {}):
     running = true;
     worker.postMessage('checkpoint');
   };
+  let onSuspended: (() => void) | null = null;
   worker.on('message', (m) => {
+    if (m === 'suspended') onSuspended?.();
     if (m !== 'done') return;
     running = false;
     if (again && !closed) {
@@ -87,6 +108,18 @@ export function createCheckpointer(db: Sqlite, opts: { delayMs?: number } = {}):
       if (closed || scheduled) return;
       scheduled = setTimeout(run, delayMs);
       scheduled.unref?.();
+    },
+    async alone<T>(fn: () => T): Promise<T> {
+      if (closed) return fn();
+      const suspended = new Promise<void>((resolve) => (onSuspended = resolve));
+      worker.postMessage('suspend');
+      await suspended;
+      onSuspended = null;
+      try {
+        return fn();
+      } finally {
+        if (!closed) worker.postMessage('resume');
+      }
     },
     close() {
       if (closed) return;

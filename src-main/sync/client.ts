@@ -77,6 +77,8 @@ export interface SyncClientDeps {
   onData?: (p: { tables: string[]; reportIds: string[] }) => void;
   /** This PC's attachment files: with it, attachment bytes sync too (blob-transfer.ts). */
   files?: AttachmentStore;
+  /** Runs `fn` with the core's connection alone on the database file (snapshot-restore.ts). */
+  alone?: <T>(fn: () => T) => Promise<T>;
   /** Batch sizes (tests use small ones to exercise paging). */
   pushBatch?: number;
   pullLimit?: number;
@@ -201,7 +203,7 @@ export function createSyncClient(deps: SyncClientDeps) {
       publish();
     };
     if (s.cursor === 0) {
-      const snap = await downloadSnapshot({ db, isStopped: () => stopped, onProgress }, s);
+      const snap = await downloadSnapshot({ db, alone: deps.alone, isStopped: () => stopped, onProgress }, s);
       if (snap.kind === 'stopped') return 0;
       if (snap.kind === 'done') {
         deps.onData?.({ tables: [...SYNC_TABLES], reportIds: [] });

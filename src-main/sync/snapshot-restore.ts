@@ -91,6 +91,10 @@ export function restoreSnapshot(live: Sqlite, file: string, cursor: number): voi
     snap.exec('DETACH DATABASE live');
     const handle = (snap as unknown as Record<symbol, { backup: (...a: unknown[]) => NativeBackup }>)[cppdb];
     if (!handle?.backup) throw new Error('better-sqlite3: backup nativo non disponibile.');
+    // Alone on the file (the caller closed the other connections), the replica leaves WAL
+    // for the copy: the pages go straight into the database file, not through a WAL of
+    // the same size that a checkpoint would then copy again.
+    const direct = leaveWal(live);
     const backup = handle.backup(snap, 'main', live.name, false);
     try {
       // SQLITE_BUSY (a checkpoint of the live file under way) leaves pages to copy: retry.
@@ -100,8 +104,22 @@ export function restoreSnapshot(live: Sqlite, file: string, cursor: number): voi
       }
     } finally {
       backup.close();
+      if (direct) live.pragma('journal_mode = WAL');
     }
   } finally {
     snap.close();
+  }
+}
+
+/** Switches to a rollback journal if no other connection is on the file; false if one is. */
+function leaveWal(live: Sqlite): boolean {
+  const wait = live.pragma('busy_timeout', { simple: true }) as number;
+  live.pragma('busy_timeout = 0');
+  try {
+    return live.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    return false;
+  } finally {
+    live.pragma(`busy_timeout = ${wait}`);
   }
 }

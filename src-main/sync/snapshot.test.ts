@@ -67,11 +67,12 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function replica(username: string, url = server.url) {
+async function replica(username: string, url = server.url, before?: (core: CoreInternals) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'sportello-snap-'));
   dirs.push(dir);
   const core = await createCore({ dataDir: dir });
   open.push(core);
+  before?.(core);
   const r = await core.call('sync.connect', { serverUrl: url, username, password: PASSWORD }, null);
   if (!r.ok) throw new Error(`connect: ${r.error.message}`);
   const session = (r.value as { token: string; serverToken?: string }).token;
@@ -177,7 +178,16 @@ describe('bootstrap from the server snapshot', () => {
     await a.ok('sync.now', {});
 
     const spy = spyDownloads();
-    const b = await replica('mario.rossi');
+    // Rows of this PC's own written before the download (a colleague's offline verifier,
+    // a local setting): the snapshot must not take them away.
+    const b = await replica('mario.rossi', server.url, (core) => {
+      core.services.db
+        .prepare(
+          "INSERT INTO offline_verifiers (user_id, username, verifier, updated_at) VALUES ('u-old', 'anna.old', 'v', 1)",
+        )
+        .run();
+      core.services.db.prepare("INSERT INTO meta (key, value) VALUES ('local_probe', 'questo PC')").run();
+    });
     expect(spy.snapshots).toEqual([undefined]);
     expect(spy.streams).toEqual([]);
     const s = getSyncState(b.db)!;
@@ -190,13 +200,21 @@ describe('bootstrap from the server snapshot', () => {
     expect(ftsIds(b.db, 'cardamomo')).toEqual([ids[3]]);
     expect(indexesAndTriggers(b.db)).toEqual(indexesAndTriggers(a.db));
     expect(derived(b.db)).toEqual(derived(a.db));
-    // This PC's own rows survived the file swap: its offline verifier, its session.
-    expect(
-      b.db.prepare("SELECT count(*) AS n FROM offline_verifiers WHERE username = 'mario.rossi'").get(),
-    ).toEqual({
-      n: 1,
-    });
-    expect(readdirSync(b.dir).filter((f) => f.startsWith('bootstrap-snapshot'))).toEqual([]);
+    // This PC's own rows survived the file swap; its client id is its own, not the seed's.
+    expect(b.db.prepare('SELECT username FROM offline_verifiers ORDER BY username').pluck().all()).toEqual([
+      'anna.old',
+      'mario.rossi',
+    ]);
+    expect(b.db.prepare("SELECT value FROM meta WHERE key = 'local_probe'").pluck().get()).toBe('questo PC');
+    expect(s.clientId).not.toBe('00000000-0000-7000-8000-000000000000');
+    // The pages went straight into the database file: back in WAL mode, with a WAL that
+    // holds only what was written since, not a copy of the whole snapshot.
+    expect(b.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(statSync(`${b.db.name}-wal`).size).toBeLessThan(published!.size / 4);
+    // The downloaded file goes once the replica is in place.
+    await vi.waitFor(() =>
+      expect(readdirSync(b.dir).filter((f) => f.startsWith('bootstrap-snapshot'))).toEqual([]),
+    );
 
     // B works on it: its note reaches A, and A's next change reaches B.
     await b.ok('reports.addNote', { id: ids[5]!, text: 'Nota ginepro' });
@@ -249,7 +267,7 @@ describe('bootstrap from the server snapshot', () => {
     expect(spy.snapshots).toEqual([undefined, `bytes=${got}-`]);
     expect(spy.streams).toEqual([]);
     expect(dumpReplica(b.db)).toEqual(dumpReplica(a.db));
-    expect(existsSync(part)).toBe(false);
+    await vi.waitFor(() => expect(existsSync(part)).toBe(false));
   });
 
   it('is refused to views it does not match, and those replicas stream their own rows', async () => {
