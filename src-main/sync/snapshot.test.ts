@@ -4,7 +4,7 @@
  * real replicas (createCore), a TCP proxy that cuts the download in the middle.
  */
 import http from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -331,6 +331,14 @@ describe('bootstrap from the server snapshot', () => {
     expect(keeper.latest()).toEqual(first);
     // Nothing new: the same file.
     expect(await keeper.refresh()).toEqual(first);
+    // A file described with another schema (the server was updated since): published again.
+    await keeper.close();
+    const described = JSON.parse(readFileSync(`${first.file}.json`, 'utf8')) as { schema: string };
+    writeFileSync(`${first.file}.json`, JSON.stringify({ ...described, schema: '12:vecchio' }));
+    keeper = createSeedKeeper({ storage: server.storage, dir: seedDir, refreshMs: 0 });
+    expect(keeper.latest()!.schema).toBe('12:vecchio');
+    expect(await keeper.refresh()).toEqual({ ...first, sha256: expect.any(String) as string });
+    expect(keeper.latest()!.schema).toBe(described.schema);
     await fillServer(a, 400, 2);
     const second = (await keeper.refresh())!;
     expect(second.cursor).toBeGreaterThan(first.cursor);

@@ -43,6 +43,22 @@ const SNAPSHOT = /^snapshot-(\d+)\.db$/;
 // runs from sources, as `sportello` does).
 const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(require('node:worker_threads').workerData.entry); })`;
 
+/**
+ * Every published file but `keep` goes. Best effort: where the OS refuses to delete a
+ * file being downloaded (Windows), it goes at a later publication.
+ */
+function removeOthers(dir: string, keep: string): void {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (!name.startsWith('snapshot-') || file === keep || file === `${keep}.json`) continue;
+    try {
+      rmSync(file, { force: true });
+    } catch {
+      // Still open: next time.
+    }
+  }
+}
+
 function findPublished(dir: string): SnapshotInfo | null {
   let best: SnapshotInfo | null = null;
   for (const name of readdirSync(dir)) {
@@ -67,6 +83,8 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
   let closed = false;
   let worker: Worker | null = null;
   let opened: Promise<number> | null = null;
+  /** The seed's replica schema (this server's migrations), once open. */
+  let schema: string | null = null;
   let next = 0;
   const waiting = new Map<number, { resolve: (m: FromSeedWorker) => void; reject: (e: Error) => void }>();
 
@@ -104,14 +122,17 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
   };
 
   async function update(): Promise<SnapshotInfo | null> {
-    opened ??= ask({ op: 'open', file: join(opts.dir, 'seed.db') }).then((m) => m.cursor!);
+    opened ??= ask({ op: 'open', file: join(opts.dir, 'seed.db') }).then((m) => {
+      schema = m.schema!;
+      return m.cursor!;
+    });
     let cursor = await opened;
     if (cursor > (await maxVersion(opts.storage))) {
       // The seed is ahead of the database: another database (a restore, a new server).
       log('Copia iniziale di un altro database: la ricostruisco.');
       await ask({ op: 'reset' });
       // Its files hold another database's rows: never served again.
-      if (latest) for (const f of [latest.file, `${latest.file}.json`]) rmSync(f, { force: true });
+      removeOthers(opts.dir, '');
       latest = null;
       cursor = 0;
     }
@@ -120,7 +141,9 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
       cursor = (await ask({ op: 'rows', body: page.body, cursor: page.cursor })).cursor!;
     }
     opened = Promise.resolve(cursor);
-    if (closed || (latest && latest.cursor >= cursor) || cursor === 0) {
+    // An update of the server migrates the seed: its file is published again for the new schema.
+    const current = latest !== null && latest.cursor >= cursor && latest.schema === schema;
+    if (closed || current || cursor === 0) {
       if (latest && !announced) log(`Copia iniziale pronta: versione ${latest.cursor} (già aggiornata)`);
       announced = true;
       return latest;
@@ -132,12 +155,9 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
     const published = (await ask({ op: 'publish', file: tmp })).published!;
     renameSync(tmp, file);
     writeFileSync(`${file}.json`, JSON.stringify(published));
-    const previous = latest;
     latest = { ...published, file };
     announced = true;
-    if (previous && previous.file !== file) {
-      for (const f of [previous.file, `${previous.file}.json`]) rmSync(f, { force: true });
-    }
+    removeOthers(opts.dir, file);
     log(
       `Copia iniziale pronta: versione ${cursor} (${published.reports} segnalazioni, ` +
         `${Math.round(published.size / 1048576)} MB; da versione ${from}, ${Date.now() - started} ms per pubblicarla)`,

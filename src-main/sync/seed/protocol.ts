@@ -9,7 +9,7 @@ export type ToSeedWorker =
   | { id: number; op: 'close' };
 
 export type FromSeedWorker =
-  | { id: number; ok: true; cursor?: number; published?: PublishedSeed }
+  | { id: number; ok: true; cursor?: number; schema?: string; published?: PublishedSeed }
   | { id: number; ok: false; message: string };
 
 export interface PublishedSeed {

@@ -90,7 +90,7 @@ port.on('message', (m: ToSeedWorker) => {
   const reply = (r: FromSeedWorker) => port.postMessage(r);
   const fail = (e: unknown) => reply({ id: m.id, ok: false, message: (e as Error).message });
   try {
-    if (m.op === 'open') reply({ id: m.id, ok: true, cursor: open(m.file) });
+    if (m.op === 'open') reply({ id: m.id, ok: true, cursor: open(m.file), schema: replicaSchemaTag(db!) });
     else if (m.op === 'rows') reply({ id: m.id, ok: true, cursor: rows(m.body, m.cursor) });
     else if (m.op === 'reset') {
       // Started again from an empty file: quicker than deleting a million rows.
