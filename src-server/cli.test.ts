@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -59,16 +59,23 @@ describe('sportello server', () => {
       cwd: join(import.meta.dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        child.stdout.on('data', (d) => {
-          text += String(d);
-          const m = /pronto: (http:\/\/\S+)/.exec(text);
-          if (m) resolve(m[1]!);
-        });
+    let text = '';
+    child.stdout.on('data', (d) => (text += String(d)));
+    const printedLine = (re: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(text);
+          if (m) {
+            child.stdout.off('data', check);
+            resolve(m);
+          }
+        };
+        child.stdout.on('data', check);
         child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+        check();
       });
+    try {
+      const url = (await printedLine(/pronto: (http:\/\/\S+)/))[1]!;
       expect((await post(url, '/sync/v1/hello', HELLO)).body.ok).toBe(true);
       const admin = await TestReplica.login(url, 'ada', 'password123');
       await admin.sync();
@@ -78,6 +85,14 @@ describe('sportello server', () => {
           .map((u) => u.username)
           .sort(),
       ).toEqual(['ada', 'olga']);
+      // New PCs' first download: the server publishes its snapshot in <data-dir>/snapshots.
+      const version = Number((await printedLine(/Copia iniziale pronta: versione (\d+)/))[1]);
+      expect(version).toBeGreaterThan(0);
+      const described = JSON.parse(
+        readFileSync(join(dir, 'snapshots', `snapshot-${version}.db.json`), 'utf8'),
+      ) as { cursor: number; reports: number; size: number };
+      expect(described.cursor).toBe(version);
+      expect(statSync(join(dir, 'snapshots', `snapshot-${version}.db`)).size).toBe(described.size);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
