@@ -15,6 +15,7 @@ import { bootstrapCommit } from './bootstrap';
 import { getSyncState } from './sync-repo';
 import { dumpReplica, ftsIds } from './testing/dump';
 import { startProxy, type Proxy } from './testing/proxy';
+import { phoneReport } from './testing/reports';
 
 const PASSWORD = 'password-di-prova';
 const REPORTS = 30;
@@ -91,21 +92,7 @@ describe('streamed bootstrap', () => {
   it('a download cut in the middle resumes from the saved checkpoint and ends equal to a fresh bootstrap', async () => {
     const a = await replica('lucia.verdi', server.url);
     for (let i = 0; i < REPORTS; i++) {
-      const { id } = await a.ok<{ id: string }>('reports.create', {
-        fields: {
-          title: `Lampione spento numero ${i}`,
-          description: 'Segnalato al telefono',
-          channel: 'telefono',
-          categoryId: null,
-          address: `Via Tasso ${i}`,
-        },
-        reporters: [
-          {
-            reporterId: crypto.randomUUID(),
-            newReporter: { nome: 'Gino', cognome: `Bramante${i}`, email: null, telefono: null },
-          },
-        ],
-      });
+      const { id } = await a.ok<{ id: string }>('reports.create', phoneReport(i));
       await a.ok('reports.addNote', { id, text: `Nota zafferano ${i}` });
     }
     await a.ok<SyncStatusView>('sync.now', {});

@@ -19,6 +19,7 @@ import { replicaSchemaTag } from './snapshot-restore';
 import { getSyncState } from './sync-repo';
 import { dumpReplica, ftsIds } from './testing/dump';
 import { startProxy, type Proxy } from './testing/proxy';
+import { phoneReport } from './testing/reports';
 
 const PASSWORD = 'password-di-prova';
 const REPORTS = 14;
@@ -109,28 +110,11 @@ async function fillServer(a: Awaited<ReturnType<typeof replica>>, from: number, 
   const ditta = users.find((u) => u.username === 'ditta')!.id;
   const ids: string[] = [];
   for (let i = from; i < from + n; i++) {
-    const { id } = await a.ok<{ id: string }>('reports.create', {
-      fields: {
-        title: `Lampione spento numero ${i}`,
-        description: 'Segnalato al telefono',
-        channel: 'telefono',
-        categoryId: null,
-        address: `Via Tasso ${i}`,
-        lat: i % 3 === 0 ? null : 45.69 + i / 1000,
-        lon: i % 3 === 0 ? null : 9.67 + i / 1000,
-      },
-      reporters: [
-        {
-          reporterId: crypto.randomUUID(),
-          newReporter: {
-            nome: 'Gino',
-            cognome: `Bramante${i}`,
-            email: `gino${i}@example.it`,
-            telefono: null,
-          },
-        },
-      ],
-    });
+    const place = i % 3 === 0 ? { lat: null, lon: null } : { lat: 45.69 + i / 1000, lon: 9.67 + i / 1000 };
+    const { id } = await a.ok<{ id: string }>(
+      'reports.create',
+      phoneReport(i, { ...place, email: `gino${i}@example.it` }),
+    );
     await a.ok('reports.addNote', { id, text: `Nota zafferano ${i}` });
     // A second reporter: its name goes into the log entry (personal data).
     await a.ok('reports.addReporter', {

@@ -1,3 +1,5 @@
+import type { SnapshotInfo } from '../../../src-server/routes-snapshot';
+
 /** Messages between the seed keeper (keeper.ts) and its SQLite worker (seed-worker.ts). */
 export type ToSeedWorker =
   | { id: number; op: 'open'; file: string }
@@ -12,11 +14,5 @@ export type FromSeedWorker =
   | { id: number; ok: true; cursor?: number; schema?: string; published?: PublishedSeed }
   | { id: number; ok: false; message: string };
 
-export interface PublishedSeed {
-  cursor: number;
-  size: number;
-  sha256: string;
-  reports: number;
-  rows: number;
-  schema: string;
-}
+/** A published snapshot as the worker describes it (the keeper adds the file's path). */
+export type PublishedSeed = Omit<SnapshotInfo, 'file'>;
