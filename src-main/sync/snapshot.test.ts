@@ -96,13 +96,22 @@ function spyDownloads() {
     }
     return realFetch(input, init);
   });
+  const served: number[] = [];
   const realGet = http.get;
-  vi.spyOn(http, 'get').mockImplementation(((url: URL, options: http.RequestOptions, cb: never) => {
-    if (String(url).includes(SNAPSHOT_PATH))
-      snapshots.push((options.headers as http.OutgoingHttpHeaders | undefined)?.range as string | undefined);
-    return realGet(url, options, cb);
+  vi.spyOn(http, 'get').mockImplementation(((
+    url: URL,
+    options: http.RequestOptions,
+    cb: (res: http.IncomingMessage) => void,
+  ) => {
+    if (!String(url).includes(SNAPSHOT_PATH)) return realGet(url, options, cb);
+    const seen = (res: http.IncomingMessage) => {
+      served.push(res.statusCode ?? 0);
+      cb(res);
+    };
+    snapshots.push((options.headers as http.OutgoingHttpHeaders | undefined)?.range as string | undefined);
+    return realGet(url, options, seen);
   }) as typeof http.get);
-  return { streams, snapshots };
+  return { streams, snapshots, served };
 }
 
 async function fillServer(a: Awaited<ReturnType<typeof replica>>, from: number, n: number) {
@@ -214,15 +223,13 @@ describe('bootstrap from the server snapshot', () => {
     expect(derived(b.db)).toEqual(derived(a.db));
   });
 
-  it('a download cut in the middle resumes with a range request and ends equal', async () => {
-    const a = await replica('admin');
-    await fillServer(a, 100, 4);
-    const published = (await keeper.refresh())!;
+  /** A new PC whose snapshot download is cut halfway (the connection fails, the part stays). */
+  async function cutDownload(size: number) {
     const spy = spyDownloads();
     const proxy = await startProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
     proxies.push(proxy);
     // Past hello and login, well inside the file.
-    proxy.cutResponseAfter(Math.floor(published.size / 2));
+    proxy.cutResponseAfter(Math.floor(size / 2));
     const dir = mkdtempSync(join(tmpdir(), 'sportello-snap-'));
     dirs.push(dir);
     const core = await createCore({ dataDir: dir });
@@ -236,22 +243,47 @@ describe('bootstrap from the server snapshot', () => {
     );
     expect(cut.ok).toBe(false);
     if (!cut.ok) expect(cut.error.message).toMatch(/riprova tra poco/);
-    const b = { db: core.services.db, dir };
-    const part = join(b.dir, 'bootstrap-snapshot.part');
+    const part = join(dir, 'bootstrap-snapshot.part');
     expect(existsSync(part)).toBe(true);
     const got = statSync(part).size;
     expect(got).toBeGreaterThan(0);
-    expect(got).toBeLessThan(published.size);
-    expect(getSyncState(b.db)!.cursor).toBe(0);
+    expect(got).toBeLessThan(size);
+    expect(getSyncState(core.services.db)!.cursor).toBe(0);
+    return { core, db: core.services.db, part, got, spy };
+  }
 
-    await core.sync.syncNow();
+  async function finishAndCompare(b: Awaited<ReturnType<typeof cutDownload>>, a: { db: typeof b.db }) {
+    await b.core.sync.syncNow();
     expect(getSyncState(b.db)!.bootstrapping).toBe(false);
-    const login = await core.call('auth.login', { username: 'mario.rossi', password: PASSWORD }, null);
+    const login = await b.core.call('auth.login', { username: 'mario.rossi', password: PASSWORD }, null);
     expect(login.ok).toBe(true);
-    expect(spy.snapshots).toEqual([undefined, `bytes=${got}-`]);
-    expect(spy.streams).toEqual([]);
+    expect(b.spy.streams).toEqual([]);
     expect(dumpReplica(b.db)).toEqual(dumpReplica(a.db));
-    await vi.waitFor(() => expect(existsSync(part)).toBe(false));
+    await vi.waitFor(() => expect(existsSync(b.part)).toBe(false));
+  }
+
+  it('a download cut in the middle resumes with a range request and ends equal', async () => {
+    const a = await replica('admin');
+    await fillServer(a, 100, 4);
+    const published = (await keeper.refresh())!;
+    const b = await cutDownload(published.size);
+    await finishAndCompare(b, a);
+    expect(b.spy.snapshots).toEqual([undefined, `bytes=${b.got}-`]);
+    expect(b.spy.served).toEqual([200, 206]);
+  });
+
+  it('a snapshot replaced between two attempts is downloaded again from its start', async () => {
+    const a = await replica('admin');
+    await fillServer(a, 150, 2);
+    const published = (await keeper.refresh())!;
+    const b = await cutDownload(published.size);
+    await fillServer(a, 160, 2);
+    const next = (await keeper.refresh())!;
+    expect(next.cursor).toBeGreaterThan(published.cursor);
+    await finishAndCompare(b, a);
+    // The PC asked to resume; the server's If-Range saw another file and sent it whole.
+    expect(b.spy.snapshots).toEqual([undefined, `bytes=${b.got}-`]);
+    expect(b.spy.served).toEqual([200, 200]);
   });
 
   it('is refused to views it does not match, and those replicas stream their own rows', async () => {
