@@ -1,7 +1,8 @@
 /** Native header and body decoding, the parts mailparser used to do for the intake. */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bodyParts, decodeWords, headerAddresses, headerText, idTokens } from './mime-decode';
-import { parseMimeTree } from './mime-tree';
+import { decodeBody, parseMimeTree } from './mime-tree';
 import { parseMail } from './parse';
 import { base64Part, multipartMessage, textPart } from './testing/messages';
 
@@ -78,5 +79,46 @@ describe('mime-decode', () => {
     const parts = bodyParts(parseMimeTree(raw));
     expect(parts.texts.join('\n')).toContain('Status: 5.1.1');
     expect(parts.attachments).toEqual([]);
+  });
+
+  it('decodes a large base64 attachment a piece at a time, byte for byte, whatever its lines look like', () => {
+    const data = randomBytes(900_000);
+    const lines = (width: number, eol: string) =>
+      data.toString('base64').replace(new RegExp(`.{${width}}`, 'g'), `$&${eol}`);
+    const std = lines(76, '\r\n');
+    const bodies = {
+      std,
+      lf: lines(76, '\n'),
+      w64: lines(64, '\r\n'),
+      odd: lines(57, '\r\n'),
+      unbroken: data.toString('base64'),
+      stray: std.slice(0, 200_000) + ' *' + std.slice(200_000),
+      ragged: std.replace('\r\n', '\r\n\r\n'),
+      trailing: `${std}\r\n\r\n \r\n`,
+    };
+    for (const [name, body] of Object.entries(bodies)) {
+      const raw = Buffer.from(
+        `Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`,
+        'latin1',
+      );
+      expect(decodeBody(parseMimeTree(raw)).equals(data), name).toBe(true);
+    }
+    // Two encodings glued together (padding mid-body): decoded as Buffer's decoder reads the whole.
+    const a = data.subarray(0, 300_001).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const b = data.subarray(300_001).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const glued = `${a}\r\n${b}`;
+    const node = parseMimeTree(Buffer.from(`Content-Transfer-Encoding: base64\r\n\r\n${glued}`, 'latin1'));
+    expect(decodeBody(node).equals(Buffer.from(glued, 'base64'))).toBe(true);
+  });
+
+  it('keeps part bodies as views into the message: an 8bit part is not copied', () => {
+    const raw = multipartMessage({
+      parts: [textPart('Testo.'), 'Content-Type: application/octet-stream\r\n\r\nbyte grezzi\r\n'],
+    });
+    const tree = parseMimeTree(raw);
+    const part = tree.children[1]!;
+    expect(part.body.buffer).toBe(raw.buffer);
+    expect(decodeBody(part).toString('latin1')).toBe('byte grezzi\r\n');
+    expect(part.rawBody).toBe('byte grezzi\r\n');
   });
 });
