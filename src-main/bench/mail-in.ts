@@ -169,8 +169,22 @@ export async function runMailInBench(opts: { messages: number }): Promise<Figure
       log(
         `[bench] memoria all'inizio dell'acquisizione: rss ${(m0.rss / 2 ** 20).toFixed(0)} MB, heap ${(m0.heapUsed / 2 ** 20).toFixed(0)}/${(m0.heapTotal / 2 ** 20).toFixed(0)} MB`,
       );
+      const mbOf = (x: number) => (x / 2 ** 20).toFixed(0);
       let peak = process.memoryUsage.rss();
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+      // Where the peak happened and what it was made of: the JS heap, or buffers and
+      // strings outside it that wait for a major collection.
+      let peakAt = 0;
+      let peakMix = '';
+      const samples: number[] = [];
+      const sampler = setInterval(() => {
+        const r = process.memoryUsage.rss();
+        samples.push(r);
+        if (r <= peak) return;
+        peak = r;
+        peakAt = done;
+        const m = process.memoryUsage();
+        peakMix = `heap ${mbOf(m.heapUsed)}/${mbOf(m.heapTotal)} MB, external ${mbOf(m.external)} MB (arrayBuffers ${mbOf(m.arrayBuffers)} MB)`;
+      }, 20);
       const profiler = process.env.SPORTELLO_BENCH_PROFILE ? await startProfile() : null;
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs();
@@ -192,6 +206,10 @@ export async function runMailInBench(opts: { messages: number }): Promise<Figure
       );
       if (profiler) await profiler.stop(process.env.SPORTELLO_BENCH_PROFILE!);
       clearInterval(sampler);
+      samples.sort((a, b) => a - b);
+      log(
+        `[bench] rss: mediana ${mbOf(samples[samples.length >> 1] ?? 0)} MB, massimo ${mbOf(peak)} MB dopo ${peakAt} messaggi (${peakMix})`,
+      );
       peak = Math.max(peak, process.memoryUsage.rss());
 
       const mem = process.memoryUsage();

@@ -88,12 +88,14 @@ export interface FolderStore {
 }
 
 /**
- * Bytes of staged messages whose files may still be on their way to the disk before the
- * intake waits for them. Small messages (most mail) overlap with the next ones' parsing;
- * a large one is written before the next is read, so its buffers die young: with 8 MB in
- * flight an intake of 10,000 messages peaked ~25 MB higher, at no better rate.
+ * Bytes of staged messages whose files may still be on their way to the disk. A message
+ * that would take the bytes in flight past this waits for them before it is parsed: the
+ * small ones after a large message (most mail) are parsed while its files are written,
+ * the next large one waits, so at most one large message's buffers are alive at a time
+ * (with 8 MB in flight an intake of 10,000 messages peaked ~25 MB higher). Waiting right
+ * after each large message instead kept the parser idle ~0.5 ms per message on average.
  */
-const MAX_STAGED_BYTES = 2 ** 20;
+const MAX_STAGED_BYTES = 3 * 2 ** 20;
 
 const sqliteFolders = (db: Sqlite): FolderStore => ({
   get: (mailboxId, folder) => folderState(db, mailboxId, folder),
@@ -186,6 +188,10 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
       if (!msg.source) continue;
       fetched++;
       summary.fetched++;
+      if (stagedBytes > 0 && stagedBytes + msg.source.length > MAX_STAGED_BYTES) {
+        await Promise.allSettled(pending.map((x) => x.s.ready));
+        stagedBytes = 0;
+      }
       try {
         const creating = new Set(pending.flatMap((x) => (x.s.creates ? [x.s.creates] : [])));
         const s = await stage(msg.source, { mailboxId: cfg.id, identity, review: cfg.review }, creating);
@@ -198,10 +204,6 @@ export function createImapSource(cfg: ImapMailboxConfig, deps: ImapSourceDeps) {
         fail(msg.uid, e);
       }
       if (pending.length >= group) await flush();
-      else if (stagedBytes > MAX_STAGED_BYTES) {
-        await Promise.allSettled(pending.map((x) => x.s.ready));
-        stagedBytes = 0;
-      }
     }
     if (pending.length > 0) await flush();
     committed.sort((a, b) => a - b);
