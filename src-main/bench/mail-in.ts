@@ -70,6 +70,17 @@ function machineBusyMs(): number {
   }
 }
 
+/** Linux: the resident set by kind (anonymous memory, mapped files, shared memory). */
+function rssKinds(): string {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return `, anon ${(kb('RssAnon') / 1024).toFixed(0)} MB, file ${(kb('RssFile') / 1024).toFixed(0)} MB, shmem ${(kb('RssShmem') / 1024).toFixed(0)} MB`;
+  } catch {
+    return '';
+  }
+}
+
 /** SPORTELLO_BENCH_PROFILE=file.cpuprofile: a CPU profile of the intake phase alone. */
 async function startProfile() {
   const { Session } = await import('node:inspector/promises');
@@ -183,7 +194,7 @@ export async function runMailInBench(opts: { messages: number }): Promise<Figure
         peak = r;
         peakAt = done;
         const m = process.memoryUsage();
-        peakMix = `heap ${mbOf(m.heapUsed)}/${mbOf(m.heapTotal)} MB, external ${mbOf(m.external)} MB (arrayBuffers ${mbOf(m.arrayBuffers)} MB)`;
+        peakMix = `heap ${mbOf(m.heapUsed)}/${mbOf(m.heapTotal)} MB, external ${mbOf(m.external)} MB (arrayBuffers ${mbOf(m.arrayBuffers)} MB)${rssKinds()}`;
       }, 20);
       const profiler = process.env.SPORTELLO_BENCH_PROFILE ? await startProfile() : null;
       const cpu0 = process.cpuUsage();
