@@ -7,8 +7,8 @@
  *   then fetched in chunks through imapflow's iterator (one message in memory at a
  *   time), committed as reports in groups (one SQLite transaction per group), and only
  *   THEN, after the iterator, moved (or flagged) with one command per few chunks
- *   (markGroup) and the folder's last UID saved. A crash anywhere in between re-fetches the messages next time, and their
- *   deterministic ids make them duplicates.
+ *   (markGroup) and the folder's last UID saved. A crash anywhere in between
+ *   re-fetches the messages next time, and their deterministic ids make them duplicates.
  * - UIDVALIDITY is kept per folder: when it changes the folder is read again from UID
  *   1, deduplicated by Message-ID.
  */
