@@ -5,10 +5,8 @@
  * `unavailable` when the server has no snapshot for this PC (a supplier, a schema of
  * another version, none built yet): the caller then streams rows (bootstrap.ts).
  */
-import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
-  createReadStream,
   existsSync,
   openSync,
   readFileSync,
@@ -23,6 +21,7 @@ import https from 'node:https';
 import { dirname, join } from 'node:path';
 import { SNAPSHOT_HEADERS, SNAPSHOT_PATH } from '../../src-shared/sync/snapshot';
 import type { Sqlite } from '../db/migrate';
+import { backgroundSha256 } from './hash-worker';
 import { jsonOrNull, refusalOf, SyncHttpError } from './http';
 import { replicaSchemaTag, restoreSnapshot, SnapshotMismatchError } from './snapshot-restore';
 import type { SyncState } from './sync-repo';
@@ -75,10 +74,6 @@ function readPart(db: Sqlite, serverUrl: string): { etag: string; bytes: number 
   }
 }
 
-async function hashFile(file: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-}
-
 export async function downloadSnapshot(deps: SnapshotDeps, s: SyncState): Promise<SnapshotOutcome> {
   const { db } = deps;
   const p = partFiles(db);
@@ -110,9 +105,14 @@ export async function downloadSnapshot(deps: SnapshotDeps, s: SyncState): Promis
     throw new SyncHttpError('bad_response', 'Risposta del server non valida (copia iniziale).');
   }
   writeFileSync(p.info, JSON.stringify({ etag, serverUrl: s.serverUrl } satisfies PartInfo));
-  const hash = createHash('sha256');
-  if (resumed) await hashFile(p.file, hash);
-  else rmSync(p.file, { force: true });
+  const hash = backgroundSha256();
+  try {
+    if (resumed) await hash.file(p.file);
+    else rmSync(p.file, { force: true });
+  } catch (e) {
+    hash.close();
+    throw e;
+  }
 
   let received = start;
   const progress = () => deps.onProgress(Math.round((rows * received) / Math.max(size, 1)), rows);
@@ -150,6 +150,7 @@ export async function downloadSnapshot(deps: SnapshotDeps, s: SyncState): Promis
       res.on('close', () => (res.complete ? resolve() : reject(new Error('connessione interrotta'))));
     });
   } catch (e) {
+    hash.close();
     throw new SyncHttpError(
       'network',
       `Download interrotto (${(e as Error).message}): riprendo dal punto raggiunto.`,
@@ -158,11 +159,12 @@ export async function downloadSnapshot(deps: SnapshotDeps, s: SyncState): Promis
     closeSync(fd);
     clearInterval(idle);
   }
-  if (stopped) return { kind: 'stopped' };
-  if (received !== size) {
+  if (stopped || received !== size) {
+    hash.close();
+    if (stopped) return { kind: 'stopped' };
     throw new SyncHttpError('network', 'Download interrotto: riprendo dal punto raggiunto.');
   }
-  if (hash.digest('hex') !== sha256) {
+  if ((await hash.digest()) !== sha256) {
     removePartialSnapshot(db);
     throw new SyncHttpError('bad_response', 'Copia iniziale scaricata danneggiata: la scarico di nuovo.');
   }

@@ -4,7 +4,19 @@
  * real replicas (createCore), a TCP proxy that cuts the download in the middle.
  */
 import http from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -270,6 +282,27 @@ describe('bootstrap from the server snapshot', () => {
     await finishAndCompare(b, a);
     expect(b.spy.snapshots).toEqual([undefined, `bytes=${b.got}-`]);
     expect(b.spy.served).toEqual([200, 206]);
+  });
+
+  it('a partial file damaged on disk fails the SHA-256 check, is thrown away and downloaded again', async () => {
+    const a = await replica('admin');
+    await fillServer(a, 120, 2);
+    const published = (await keeper.refresh())!;
+    const b = await cutDownload(published.size);
+    // One byte of what was already received changes (a faulty disk, a tampered file).
+    const fd = openSync(b.part, 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 5000);
+    byte[0] = byte[0]! ^ 0xff;
+    writeSync(fd, byte, 0, 1, 5000);
+    closeSync(fd);
+    await b.core.sync.syncNow();
+    expect(getSyncState(b.db)!.lastError).toMatch(/danneggiata/);
+    expect(getSyncState(b.db)!.cursor).toBe(0);
+    expect(existsSync(b.part)).toBe(false);
+    await finishAndCompare(b, a);
+    expect(b.spy.snapshots).toEqual([undefined, `bytes=${b.got}-`, undefined]);
+    expect(b.spy.served).toEqual([200, 206, 200]);
   });
 
   it('a snapshot replaced between two attempts is downloaded again from its start', async () => {
