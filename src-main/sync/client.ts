@@ -26,7 +26,7 @@ import { stmt } from '../db/repos/stmt';
 import { downloadBootstrap, finishBootstrap } from './bootstrap';
 import { downloadSnapshot } from './snapshot-download';
 import { noteRejections } from './describe';
-import { postJson, SyncHttpError } from './http';
+import { jsonOrNull, postJson, SyncHttpError } from './http';
 import { createBlobTransfer, type WantedBlob } from './blob-transfer';
 import { createRebaser, withoutFsync } from './rebase';
 import {
@@ -38,15 +38,6 @@ import {
   type SyncState,
 } from './sync-repo';
 import { wipeReplica } from './wipe';
-
-function parsePoke(text: string): z.infer<typeof zPoke> | null {
-  try {
-    const m = zPoke.safeParse(JSON.parse(text));
-    return m.success ? m.data : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Pulled rows gathered before one rebase (see pull). */
 const PULL_HOLD_ROWS = 50_000;
@@ -393,7 +384,8 @@ export function createSyncClient(deps: SyncClientDeps) {
     ws = sock;
     sock.on('open', tellCursor);
     sock.on('message', (data) => {
-      const poke = parsePoke(String(data));
+      const parsed = zPoke.safeParse(jsonOrNull(String(data)));
+      const poke = parsed.success ? parsed.data : null;
       if (poke?.page && poke.from !== undefined && applyPoked(poke.from, poke.page)) return;
       void syncNow();
     });
