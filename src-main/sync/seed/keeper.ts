@@ -122,6 +122,16 @@ export function createSeedKeeper(opts: SeedKeeperOptions): SeedKeeper {
   };
 
   async function update(): Promise<SnapshotInfo | null> {
+    try {
+      return await bringUpToDate();
+    } catch (e) {
+      // The worker's cursor (saved with its rows) is read again next time.
+      opened = null;
+      throw e;
+    }
+  }
+
+  async function bringUpToDate(): Promise<SnapshotInfo | null> {
     opened ??= ask({ op: 'open', file: join(opts.dir, 'seed.db') }).then((m) => {
       schema = m.schema!;
       return m.cursor!;

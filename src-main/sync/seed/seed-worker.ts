@@ -25,6 +25,8 @@ let db: Sqlite | null = null;
 let writeLines: ((lines: string[], cursor: number) => void) | null = null;
 
 function open(file: string): number {
+  // Opened again after a failed refresh: the cursor saved with the rows is the truth.
+  if (db) return getSyncState(db)!.cursor;
   db = openDatabase(file);
   migrateDatabase(db);
   // A lost commit after a power cut is pulled again: the cursor rolls back with the rows.
@@ -96,6 +98,7 @@ port.on('message', (m: ToSeedWorker) => {
       // Started again from an empty file: quicker than deleting a million rows.
       const file = db!.name;
       db!.close();
+      db = null;
       for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
       writeLines = null;
       reply({ id: m.id, ok: true, cursor: open(file) });
